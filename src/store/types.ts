@@ -1,0 +1,108 @@
+import type { JsonValue, SanitizeOptions } from '../writer/sanitize.js';
+import type { DatabaseConfig } from '../config.js';
+
+export interface StoreOptions extends SanitizeOptions {
+  /** A postgres:// URL. Default: from the environment (`DATABASE_URL` or `POSTGRES_*`). */
+  connectionString?: string;
+  /** Connection settings, merged over the environment's. Default: the environment. */
+  config?: Partial<DatabaseConfig>;
+  /** Apply pending migrations on open. Default true. With false, open fails if the schema is behind. */
+  migrate?: boolean;
+  /** Replica for analytics reads. Default `POSTGRES_READ_URL`, else the primary. */
+  readUrl?: string;
+  /** Per-statement timeout for the store's queries, in ms. Default none. */
+  statementTimeoutMs?: number;
+}
+
+export interface StoreExecutionInput {
+  goalText: string;
+  goalId?: string | number | null;
+  intent?: string | null;
+  success?: boolean | null;
+  error?: unknown;
+  durationMs?: number | null;
+  metadata?: unknown;
+  /** Client-chosen id (UUID). Default: a new UUIDv7. */
+  executionId?: string;
+  createdAt?: Date | string;
+}
+
+export interface StoreToolExecutionInput {
+  executionId: string;
+  toolName: string;
+  parameters?: unknown;
+  result?: unknown;
+  success: boolean;
+  error?: unknown;
+  durationMs?: number | null;
+  /** Idempotency key (UUID): storing the same callId twice keeps one row. Default: a new UUIDv7. */
+  callId?: string;
+  createdAt?: Date | string;
+}
+
+export interface StoreFeedbackInput {
+  executionId: string;
+  /** Whole number from 1 to 5. */
+  rating: number;
+  feedbackText?: string | null;
+}
+
+export interface StoreToolCreationInput {
+  toolName: string;
+  generatedCode: string;
+  validationPassed: boolean;
+  goalText?: string | null;
+  validationErrors?: unknown;
+  metadata?: unknown;
+  createdAt?: Date | string;
+}
+
+export interface ToolStatisticsRecord {
+  toolName: string;
+  totalExecutions: number;
+  successfulExecutions: number;
+  failedExecutions: number;
+  /** successful / total, or null with no executions. */
+  successRate: number | null;
+  avgDurationMs: number | null;
+  firstUsed: Date | null;
+  lastUsed: Date | null;
+  metadata: JsonValue;
+  updatedAt: Date;
+}
+
+export interface ToolRunRecord {
+  id: number;
+  callId: string;
+  toolName: string;
+  parameters: JsonValue | null;
+  result: JsonValue | null;
+  success: boolean;
+  error: string | null;
+  durationMs: number | null;
+  createdAt: Date;
+}
+
+export interface ExecutionRecord {
+  executionId: string;
+  goalId: string | null;
+  goalText: string;
+  intent: string | null;
+  success: boolean | null;
+  error: string | null;
+  durationMs: number | null;
+  createdAt: Date;
+  metadata: JsonValue;
+  toolRuns: ToolRunRecord[];
+}
+
+export interface ToolPerformanceRecord {
+  toolName: string;
+  totalExecutions: number;
+  successfulExecutions: number;
+  failedExecutions: number;
+  successRate: number | null;
+  avgDurationMs: number | null;
+  firstUsed: Date;
+  lastUsed: Date;
+}

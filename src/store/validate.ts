@@ -1,0 +1,107 @@
+import { ValidationError } from '../errors.js';
+import { isUuid } from '../ids.js';
+import { cleanString } from '../writer/sanitize.js';
+
+const INT4_MAX = 2_147_483_647;
+
+export function requireUuid(value: unknown, field: string): string {
+  if (!isUuid(value))
+    throw new ValidationError(`${field} must be a UUID string, got ${describe(value)}`, field);
+  return value.toLowerCase();
+}
+
+export function optionalUuid(value: unknown, field: string): string | undefined {
+  return value === undefined || value === null ? undefined : requireUuid(value, field);
+}
+
+export function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string')
+    throw new ValidationError(`${field} must be a string, got ${describe(value)}`, field);
+  return value;
+}
+
+/** A non-empty name of at most maxLength characters (tool names, intents). */
+export function requireName(value: unknown, field: string, maxLength: number): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ValidationError(`${field} must be a non-empty string, got ${describe(value)}`, field);
+  const cleaned = cleanString(value);
+  if (cleaned.length > maxLength)
+    throw new ValidationError(
+      `${field} must be at most ${maxLength} characters, got ${cleaned.length}`,
+      field,
+    );
+  return cleaned;
+}
+
+export function optionalName(value: unknown, field: string, maxLength: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value))
+    return requireName(String(value), field, maxLength);
+  return requireName(value, field, maxLength);
+}
+
+export function optionalBoolean(value: unknown, field: string): boolean | null {
+  if (value === undefined || value === null) return null;
+  return requireBoolean(value, field);
+}
+
+export function requireBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean')
+    throw new ValidationError(`${field} must be true or false, got ${describe(value)}`, field);
+  return value;
+}
+
+/** A non-negative duration in ms, rounded to a whole number; null when absent. */
+export function optionalDuration(value: unknown, field: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > INT4_MAX)
+    throw new ValidationError(
+      `${field} must be a number of milliseconds from 0 to ${INT4_MAX}, got ${describe(value)}`,
+      field,
+    );
+  return Math.round(value);
+}
+
+export function optionalDate(value: unknown, field: string): Date | null {
+  if (value === undefined || value === null) return null;
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+  if (date === null || Number.isNaN(date.getTime()))
+    throw new ValidationError(
+      `${field} must be a Date or an ISO 8601 string, got ${describe(value)}`,
+      field,
+    );
+  return date;
+}
+
+export function requireRating(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 5)
+    throw new ValidationError(
+      `rating must be a whole number from 1 to 5, got ${describe(value)}`,
+      'rating',
+    );
+  return value;
+}
+
+/** A positive whole number within [min, max] (limits, thresholds). */
+export function requireCount(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new ValidationError(
+      `${field} must be a whole number from ${min} to ${max}, got ${describe(value)}`,
+      field,
+    );
+  return value;
+}
+
+export function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value === null ||
+    value === undefined
+  )
+    return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
