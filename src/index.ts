@@ -50,3 +50,9 @@ export type {
   RedactMatcher,
 } from './writer/sanitize.js';
 export { newId } from './ids.js';
+
+// --- middleware and writer (issue: drop-in orchestrator middleware) ---
+
+// --- learning loop, statistics and ranking (issue: learning loop) ---
+
+// --- retention and scale-out ---
