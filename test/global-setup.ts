@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -15,6 +16,8 @@ declare module 'vitest' {
     pgTemplate: string;
     /** How the server was provided: env, testcontainers or embedded. */
     pgSource: string;
+    /** The test server's password: no test output may ever contain it. */
+    pgPassword: string;
   }
 }
 
@@ -53,6 +56,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const dir = await mkdtemp(path.join(tmpdir(), 'dendrite-test-pg-'));
       const server = await startEmbeddedPostgres({
         dataDir: path.join(dir, 'data'),
+        password: `pw-${randomBytes(9).toString('hex')}`,
         persistent: false,
         // A throwaway cluster: durability settings off for speed, room for parallel test files.
         serverFlags: [
@@ -88,6 +92,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', template);
   project.provide('pgSource', source);
+  project.provide('pgPassword', decodeURIComponent(new URL(baseUrl).password));
   return async () => {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect().catch(() => undefined);

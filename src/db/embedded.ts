@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   persistent?: boolean;
   /** Extra `postgres` server flags, e.g. ['-c', 'fsync=off'] for throwaway test clusters. Default none. */
   serverFlags?: string[];
+  /** Password of the `dendrite` superuser, set when the folder is first initialised. Default `dendrite_pass`. */
+  password?: string;
   /** Receives the server's log lines. Default: discarded. */
   onLog?: (line: string) => void;
 }
@@ -91,6 +93,7 @@ export async function startEmbeddedPostgres(
   const dataDir = path.resolve(options.dataDir);
   const database = options.database ?? 'dendrite';
   const port = options.port ?? (await freePort());
+  const password = options.password ?? EMBEDDED_PASSWORD;
   const logs: string[] = [];
   const onLog = (line: string): void => {
     logs.push(line);
@@ -102,7 +105,7 @@ export async function startEmbeddedPostgres(
       databaseDir: dataDir,
       port,
       user: EMBEDDED_USER,
-      password: EMBEDDED_PASSWORD,
+      password,
       authMethod: 'scram-sha-256',
       persistent: options.persistent ?? true,
       createPostgresUser: userInfo().uid === 0,
@@ -136,7 +139,7 @@ export async function startEmbeddedPostgres(
       host: '127.0.0.1',
       port,
       user: EMBEDDED_USER,
-      password: EMBEDDED_PASSWORD,
+      password,
       database: db,
     });
   const createDatabase = async (name: string, template?: string): Promise<string> => {
