@@ -56,3 +56,8 @@ export { newId } from './ids.js';
 // --- learning loop, statistics and ranking (issue: learning loop) ---
 
 // --- retention and scale-out ---
+export { pruneHistory } from './retention/prune.js';
+export type { PruneOptions, PruneProgress, PruneResult, PruneCounts } from './retention/prune.js';
+export type { RetentionPeriod } from './retention/period.js';
+export { startStreamingReplica, allowLoopbackReplication } from './db/replica.js';
+export type { ReplicaServer, StreamingReplicaOptions } from './db/replica.js';

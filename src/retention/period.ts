@@ -1,0 +1,43 @@
+import { ValidationError } from '../errors.js';
+
+const DAY_MS = 86_400_000;
+const UNIT_MS: Record<string, number> = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
+
+/**
+ * How far back history is kept: a number of days, a span such as `30d`, `36h` or `2w`, or a
+ * cutoff date. Anything shorter than one day is refused: retention is not a way to empty tables.
+ */
+export type RetentionPeriod = number | string | Date;
+
+/** Turns a retention period into the cutoff before which rows go. Throws ValidationError. */
+export function retentionCutoff(value: RetentionPeriod, field: string, now = new Date()): Date {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime()))
+      throw new ValidationError(`${field} is an invalid date`, field);
+    if (value.getTime() > now.getTime() - DAY_MS)
+      throw new ValidationError(`${field} must be at least one day in the past`, field);
+    return new Date(value.getTime());
+  }
+  let ms: number;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value))
+      throw new ValidationError(`${field} must be a whole number of days, got ${value}`, field);
+    ms = value * DAY_MS;
+  } else if (typeof value === 'string') {
+    const match = /^(\d+)\s*([hdw])$/i.exec(value.trim());
+    if (match === null)
+      throw new ValidationError(
+        `${field} must be a span like 30d, 36h or 2w (or a number of days), got "${value}"`,
+        field,
+      );
+    ms = Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]!;
+  } else {
+    throw new ValidationError(
+      `${field} must be a number of days, a span like 30d, or a date`,
+      field,
+    );
+  }
+  if (!(ms >= DAY_MS) || !Number.isSafeInteger(ms))
+    throw new ValidationError(`${field} must be at least 1 day`, field);
+  return new Date(now.getTime() - ms);
+}
