@@ -1,5 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
 import { Foundation1764000000001 } from './0001-foundation.js';
+import { LearningLoop1764000000002 } from './0002-learning-loop.js';
 
 /** Every migration, in the order it must run. Append only; never reorder. */
-export const migrations: (new () => MigrationInterface)[] = [Foundation1764000000001];
+export const migrations: (new () => MigrationInterface)[] = [
+  Foundation1764000000001,
+  LearningLoop1764000000002,
+];

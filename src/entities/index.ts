@@ -4,6 +4,10 @@ import { ToolCreationEvent } from './tool-creation-event.js';
 import { ToolExecution } from './tool-execution.js';
 import { ToolPerformance } from './tool-performance.js';
 import { ToolStatistics } from './tool-statistics.js';
+import { JobRun } from './job-run.js';
+import { ToolDurationTotals } from './tool-duration-totals.js';
+import { ToolLifecycleRecommendation } from './tool-lifecycle-recommendation.js';
+import { ToolStatisticsDelta } from './tool-statistics-delta.js';
 
 export {
   Execution,
@@ -12,6 +16,10 @@ export {
   ToolExecution,
   ToolPerformance,
   ToolStatistics,
+  JobRun,
+  ToolDurationTotals,
+  ToolLifecycleRecommendation,
+  ToolStatisticsDelta,
 };
 
 /** Every entity and view entity, for DataSource options. */
@@ -22,4 +30,8 @@ export const entities = [
   ExecutionFeedback,
   ToolCreationEvent,
   ToolPerformance,
+  JobRun,
+  ToolLifecycleRecommendation,
+  ToolStatisticsDelta,
+  ToolDurationTotals,
 ];

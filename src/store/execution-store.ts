@@ -6,7 +6,13 @@ import {
   parseDatabaseUrl,
   type DatabaseConfig,
 } from '../config.js';
-import { ClosedError, SchemaBehindError, ValidationError, mapDatabaseError } from '../errors.js';
+import {
+  ClosedError,
+  NotFoundError,
+  SchemaBehindError,
+  ValidationError,
+  mapDatabaseError,
+} from '../errors.js';
 import { newId } from '../ids.js';
 import { createPool } from '../db/pool.js';
 import { migrate as runMigrations, pendingMigrations } from '../db/migrate.js';
@@ -25,6 +31,15 @@ import {
   insertToolExecution,
 } from '../sql/executions.js';
 import type { Query } from '../sql/query.js';
+import { selectRankedTools } from '../sql/ranking.js';
+import {
+  selectRecommendationStatus,
+  selectRecommendations,
+  updateRecommendationStatus,
+} from '../sql/recommendations.js';
+import { selectJobRuns } from '../sql/jobs.js';
+import { callRecomputeToolStatistics } from '../sql/statistics.js';
+import { Z_95 } from '../analytics/wilson.js';
 import {
   createJsonSanitizer,
   sanitizeJson,
@@ -34,6 +49,11 @@ import {
   type JsonValue,
 } from '../writer/sanitize.js';
 import type {
+  JobRunRecord,
+  RankToolsOptions,
+  RankedTool,
+  RecommendationRecord,
+  RecommendationStatus,
   ExecutionRecord,
   StoreExecutionInput,
   StoreFeedbackInput,
@@ -50,6 +70,7 @@ import {
   optionalDuration,
   optionalName,
   optionalUuid,
+  describe,
   requireBoolean,
   requireCount,
   requireName,
@@ -76,6 +97,57 @@ function resolveConfig(options: StoreOptions): DatabaseConfig {
 
 function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
+}
+
+const RECOMMENDATION_STATUSES = new Set(['open', 'accepted', 'dismissed']);
+
+function toRecommendation(row: Record<string, unknown>): RecommendationRecord {
+  return {
+    id: toNumber(row.id),
+    toolName: row.tool_name as string,
+    action: row.action as RecommendationRecord['action'],
+    reason: row.reason as string,
+    evidence: (row.evidence as JsonValue) ?? {},
+    status: row.status as RecommendationStatus,
+    jobRunId:
+      row.job_run_id === null || row.job_run_id === undefined ? null : toNumber(row.job_run_id),
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+  };
+}
+
+function toJobRun(row: Record<string, unknown>): JobRunRecord {
+  return {
+    id: toNumber(row.id),
+    jobName: row.job_name as string,
+    fireTime: row.fire_time as Date,
+    trigger: row.trigger as JobRunRecord['trigger'],
+    instanceId: row.instance_id as string,
+    status: row.status as JobRunRecord['status'],
+    startedAt: row.started_at as Date,
+    finishedAt: (row.finished_at as Date | null) ?? null,
+    leaseExpiresAt: row.lease_expires_at as Date,
+    summary: (row.summary as JsonValue | null) ?? null,
+    error: (row.error as string | null) ?? null,
+  };
+}
+
+function requireId(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw new ValidationError(
+      `${field} must be a positive whole number, got ${describe(value)}`,
+      field,
+    );
+  return value;
+}
+
+function requireFinite(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    throw new ValidationError(
+      `${field} must be a number from ${min} to ${max}, got ${describe(value)}`,
+      field,
+    );
+  return value;
 }
 
 function toStats(row: Record<string, unknown>): ToolStatisticsRecord {
@@ -361,6 +433,118 @@ export class ExecutionStore implements AsyncDisposable {
       'updateStatistics',
     );
     return toNumber(result.rows[0]?.touched ?? 0);
+  }
+
+  /**
+   * Recomputes tool_statistics from all of tool_executions (repair or verification; the hourly job
+   * uses the incremental `updateStatistics()`). Returns how many tools it wrote.
+   */
+  async recomputeStatistics(): Promise<number> {
+    const result = await this.run<{ touched: number }>(
+      callRecomputeToolStatistics(),
+      'recomputeStatistics',
+    );
+    return toNumber(result.rows[0]?.touched ?? 0);
+  }
+
+  /**
+   * Orders candidate tools (say, from a semantic search) by a smoothed success estimate: the Wilson
+   * lower bound of their counts plus a Beta prior, then by average latency. Unknown tools are kept,
+   * ranked by the prior alone. One query through tool_statistics' primary key.
+   */
+  async rankTools(
+    candidates: readonly string[],
+    options: RankToolsOptions = {},
+  ): Promise<RankedTool[]> {
+    if (!Array.isArray(candidates))
+      throw new ValidationError(
+        `candidates must be an array of tool names, got ${describe(candidates)}`,
+        'candidates',
+      );
+    if (candidates.length > 10_000)
+      throw new ValidationError(
+        `candidates must hold at most 10000 names, got ${candidates.length}`,
+        'candidates',
+      );
+    const names = candidates.map((c, i) => requireName(c, `candidates[${i}]`, 255));
+    const limit = requireCount(options.limit ?? 5, 'limit', 1, 10_000);
+    const a = requireFinite(options.priorSuccesses ?? 1, 'priorSuccesses', 0, 1e6);
+    const b = requireFinite(options.priorFailures ?? 1, 'priorFailures', 0, 1e6);
+    const z = requireFinite(options.z ?? Z_95, 'z', 0, 10);
+    if (names.length === 0) return [];
+    const result = await this.read(selectRankedTools(names, limit, a, b, z), 'rankTools');
+    return result.rows.map((row, i) => ({
+      toolName: row.tool_name as string,
+      score: toNumber(row.score),
+      rank: i + 1,
+      known: row.known as boolean,
+      totalExecutions: toNumber(row.total),
+      successfulExecutions: toNumber(row.successes),
+      successRate: (row.success_rate as number | null) ?? null,
+      avgDurationMs: (row.avg_duration_ms as number | null) ?? null,
+      p95DurationMs: (row.p95_duration_ms as number | null) ?? null,
+      lastUsed: (row.last_used as Date | null) ?? null,
+    }));
+  }
+
+  /** Lifecycle recommendations, most recently updated first. */
+  async listRecommendations(
+    options: { status?: RecommendationStatus; toolName?: string; limit?: number } = {},
+  ): Promise<RecommendationRecord[]> {
+    const status = options.status ?? null;
+    if (status !== null && !RECOMMENDATION_STATUSES.has(status))
+      throw new ValidationError(
+        `status must be open, accepted or dismissed, got ${describe(status)}`,
+        'status',
+      );
+    const toolName = optionalName(options.toolName, 'toolName', 255);
+    const limit = requireCount(options.limit ?? 100, 'limit', 1, 10_000);
+    const result = await this.read(
+      selectRecommendations(status, toolName, limit),
+      'listRecommendations',
+    );
+    return result.rows.map(toRecommendation);
+  }
+
+  /** Marks an open recommendation accepted (you applied it). Unknown id → NotFoundError. */
+  async acceptRecommendation(id: number): Promise<RecommendationRecord> {
+    return await this.settleRecommendation(id, 'accepted');
+  }
+
+  /** Marks an open recommendation dismissed. Unknown id → NotFoundError. */
+  async dismissRecommendation(id: number): Promise<RecommendationRecord> {
+    return await this.settleRecommendation(id, 'dismissed');
+  }
+
+  private async settleRecommendation(
+    id: number,
+    status: 'accepted' | 'dismissed',
+  ): Promise<RecommendationRecord> {
+    const key = requireId(id, 'id');
+    const result = await this.run(
+      updateRecommendationStatus(key, status),
+      `${status} recommendation ${key}`,
+    );
+    const row = result.rows[0];
+    if (row !== undefined) return toRecommendation(row);
+    const current = await this.run<{ status: string }>(
+      selectRecommendationStatus(key),
+      'recommendation',
+    );
+    const found = current.rows[0];
+    if (found === undefined) throw new NotFoundError(`recommendation ${key} does not exist`);
+    throw new ValidationError(
+      `recommendation ${key} is already ${found.status}; only an open one can be ${status}`,
+      'id',
+    );
+  }
+
+  /** The learning loop's job history, newest first (what ran where, and how it ended). */
+  async listJobRuns(options: { limit?: number; jobName?: string } = {}): Promise<JobRunRecord[]> {
+    const limit = requireCount(options.limit ?? 50, 'limit', 1, 10_000);
+    const jobName = optionalName(options.jobName, 'jobName', 100);
+    const result = await this.read(selectJobRuns(limit, jobName), 'listJobRuns');
+    return result.rows.map(toJobRun);
   }
 
   /** Closes the pools (idempotent). Waits at most timeoutMs for in-flight queries. */

@@ -106,3 +106,67 @@ export interface ToolPerformanceRecord {
   firstUsed: Date;
   lastUsed: Date;
 }
+
+/** What the weekly lifecycle job may recommend for a tool. */
+export type RecommendationAction = 'archive' | 'deprecate' | 'promote' | 'watch';
+export type RecommendationStatus = 'open' | 'accepted' | 'dismissed';
+
+export interface RecommendationRecord {
+  id: number;
+  toolName: string;
+  action: RecommendationAction;
+  reason: string;
+  /** The numbers behind it: counts, rates, Wilson intervals, dates. */
+  evidence: JsonValue;
+  status: RecommendationStatus;
+  /** The job run that created or last refreshed it. */
+  jobRunId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type JobRunStatus = 'running' | 'succeeded' | 'failed' | 'crashed';
+
+export interface JobRunRecord {
+  id: number;
+  jobName: string;
+  /** The scheduled fire time (or, for a manual run, when it was asked for). */
+  fireTime: Date;
+  trigger: 'scheduled' | 'manual';
+  instanceId: string;
+  /** A `running` row whose lease expired reads as `crashed`. */
+  status: JobRunStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  leaseExpiresAt: Date;
+  summary: JsonValue | null;
+  error: string | null;
+}
+
+export interface RankToolsOptions {
+  /** How many to return. Default 5. */
+  limit?: number;
+  /** Beta prior as pseudo runs: successes. Default 1 (with failures 1: a uniform prior). */
+  priorSuccesses?: number;
+  /** Beta prior as pseudo runs: failures. Default 1. */
+  priorFailures?: number;
+  /** z of the Wilson bound. Default 1.96 (95%). */
+  z?: number;
+}
+
+export interface RankedTool {
+  toolName: string;
+  /** Wilson lower bound of the prior-smoothed success rate: the sort key. */
+  score: number;
+  /** 1-based position in the result. */
+  rank: number;
+  /** False when the tool has no statistics yet (ranked by the prior alone). */
+  known: boolean;
+  totalExecutions: number;
+  successfulExecutions: number;
+  successRate: number | null;
+  avgDurationMs: number | null;
+  /** p95 duration over the recent window, when known. */
+  p95DurationMs: number | null;
+  lastUsed: Date | null;
+}
