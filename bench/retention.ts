@@ -88,6 +88,7 @@ interface WriterStats {
   inserted: number;
   maxLatencyMs: number;
   elapsedMs: number;
+  error?: string;
 }
 
 /** Inserts one execution with one tool run at a time, as the middleware's smallest batch would. */
@@ -113,11 +114,14 @@ function startWriter(url: string, prefix: '' | 'p_'): { stop: () => Promise<Writ
     } finally {
       await client.end();
     }
-  })();
+  })().catch((error: unknown) => {
+    stats.error = error instanceof Error ? error.message : String(error);
+  });
   return {
     stop: async () => {
       running = false;
       await done;
+      if (stats.error !== undefined) throw new Error(`writer failed: ${stats.error}`);
       stats.elapsedMs = performance.now() - started;
       return stats;
     },
@@ -198,20 +202,24 @@ async function main(): Promise<void> {
     // B: drop whole daily partitions older than the cutoff day, writer running alongside.
     const sizeBeforeB = await relationBytes(client, 'p_');
     const writerB = startWriter(url, 'p_');
-    const old = await client.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = ANY (ARRAY['p_executions'::regclass, 'p_tool_executions'::regclass, 'p_execution_feedback'::regclass])
-          AND to_date(right(c.relname, 8), 'YYYYMMDD') < current_date - $1::int
-        ORDER BY c.relname`,
+    const partitions = await client.query<{ name: string; day: string }>(
+      `SELECT c.relname AS name, right(c.relname, 8) AS day
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent IN ('p_executions'::regclass, 'p_tool_executions'::regclass,
+                              'p_execution_feedback'::regclass)`,
+    );
+    const cutoffDay = await client.query<{ day: string }>(
+      `SELECT to_char(current_date - $1::int, 'YYYYMMDD') AS day`,
       [KEEP_DAYS],
     );
+    const old = partitions.rows.filter((p) => p.day < (cutoffDay.rows[0]?.day ?? ''));
     const rowsB = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM p_executions WHERE created_at < current_date - $1::int`,
       [KEEP_DAYS],
     );
     const dropTimes: number[] = [];
     const t1 = performance.now();
-    for (const { name } of old.rows) {
+    for (const { name } of old) {
       const s = performance.now();
       await client.query(`DROP TABLE ${client.escapeIdentifier(name)}`);
       dropTimes.push(performance.now() - s);
@@ -228,7 +236,7 @@ async function main(): Promise<void> {
         `size ${mb(sizeBeforeA)} -> ${mb(sizeAfterA)} (space reused only after VACUUM)`,
     );
     console.log(
-      `B drop partitions: ${rowsB.rows[0]?.n} executions (+ runs) in ${old.rows.length} partitions, ${dropMs.toFixed(0)} ms ` +
+      `B drop partitions: ${rowsB.rows[0]?.n} executions (+ runs) in ${old.length} partitions, ${dropMs.toFixed(0)} ms ` +
         `(longest DROP ${max(dropTimes).toFixed(0)} ms); size ${mb(sizeBeforeB)} -> ${mb(sizeAfterB)}`,
     );
     console.log(
