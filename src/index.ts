@@ -52,6 +52,41 @@ export type {
 export { newId } from './ids.js';
 
 // --- middleware and writer (issue: drop-in orchestrator middleware) ---
+export { attachExecutionHistory, ExecutionHistory } from './middleware/attach.js';
+export type {
+  AttachOptions,
+  CloseReport,
+  Durability,
+  FlushReport,
+  FlushedEvent,
+  HistoryEvents,
+  HistoryStats,
+  OverflowPolicy,
+} from './middleware/attach.js';
+export type {
+  OrchestratorEventName,
+  OrchestratorEvents,
+  OrchestratorLike,
+  ProcessEndEvent,
+  ProcessErrorEvent,
+  ProcessResult,
+  ProcessStartEvent,
+  RunId,
+  ToolEndEvent,
+  ToolStartEvent,
+} from './middleware/contract.js';
+export { instrument, Instrumentation } from './middleware/instrument.js';
+export type { Processable } from './middleware/instrument.js';
+export { trackTool } from './middleware/track-tool.js';
+export { HistoryError } from './writer/errors.js';
+export type { HistoryErrorCode } from './writer/errors.js';
+export { Orchestrator } from './orchestrator/orchestrator.js';
+export type {
+  OrchestratorRunResult,
+  RegisterToolOptions,
+  ToolFn,
+  ToolParams,
+} from './orchestrator/orchestrator.js';
 
 // --- learning loop, statistics and ranking (issue: learning loop) ---
 
@@ -61,3 +96,14 @@ export type { PruneOptions, PruneProgress, PruneResult, PruneCounts } from './re
 export type { RetentionPeriod } from './retention/period.js';
 export { startStreamingReplica, allowLoopbackReplication } from './db/replica.js';
 export type { ReplicaServer, StreamingReplicaOptions } from './db/replica.js';
+
+// --- reports and dashboard (issue: command line and dashboard) ---
+export { buildReport } from './analytics/report-model.js';
+export type {
+  ReportJobRun,
+  ReportModel,
+  ReportOptions,
+  ReportRecommendation,
+  ToolReportRow,
+} from './analytics/report-model.js';
+export { renderReportHtml } from './analytics/report-html.js';

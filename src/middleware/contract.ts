@@ -1,0 +1,87 @@
+/**
+ * The orchestrator contract: the events an orchestrator emits for each `process()` call. Any event
+ * emitter (eventemitter3 or node:events) that emits these can be recorded by
+ * `attachExecutionHistory`.
+ */
+
+/** A run's identifier, unique per `process()` call. A UUID is used as the execution id as is. */
+export type RunId = string | number;
+
+export interface ProcessStartEvent {
+  runId: RunId;
+  goalText: string;
+  goalId?: string | number | null;
+  /** Wall-clock start. Default: when the middleware sees the event. */
+  startedAt?: Date | number;
+}
+
+export interface ToolStartEvent {
+  runId: RunId;
+  /** Unique per tool run; a UUID is stored as the row's idempotency key, anything else is mapped to one. */
+  callId: string;
+  toolName: string;
+  parameters?: unknown;
+}
+
+export interface ToolEndEvent {
+  runId: RunId;
+  callId: string;
+  toolName: string;
+  success: boolean;
+  result?: unknown;
+  error?: unknown;
+  /** Measured by the orchestrator. Default: measured by the middleware from `tool:start`. */
+  durationMs?: number;
+}
+
+/**
+ * What a run produced. Every field is optional; the seed's snake_case spellings (`goal_id`,
+ * `selected_tools`, `tool_parameters`, `execution_result`) are accepted too.
+ */
+export interface ProcessResult {
+  goalId?: string | number | null;
+  intent?: string | null;
+  success?: boolean;
+  error?: unknown;
+  metadata?: unknown;
+  /** Tools the run used; logged as tool runs when the run emitted no tool events. */
+  selectedTools?: readonly string[];
+  /** Parameters per selected tool: an object keyed by tool name, an array by position, or one value. */
+  toolParameters?: unknown;
+  /** The run's output; stored as the result of the selected tools when no tool events came. */
+  executionResult?: unknown;
+  goal_id?: string | number | null;
+  selected_tools?: readonly string[];
+  tool_parameters?: unknown;
+  execution_result?: unknown;
+  durationMs?: number;
+  [key: string]: unknown;
+}
+
+export interface ProcessEndEvent {
+  runId: RunId;
+  result?: ProcessResult | unknown;
+}
+
+export interface ProcessErrorEvent {
+  runId: RunId;
+  error: unknown;
+}
+
+/** The typed event map of the contract (eventemitter3 style: name → listener). */
+export interface OrchestratorEvents {
+  'process:start': (event: ProcessStartEvent) => void;
+  'tool:start': (event: ToolStartEvent) => void;
+  'tool:end': (event: ToolEndEvent) => void;
+  'process:end': (event: ProcessEndEvent) => void;
+  'process:error': (event: ProcessErrorEvent) => void;
+}
+
+export type OrchestratorEventName = keyof OrchestratorEvents;
+
+/** The least an orchestrator must offer: subscribe and unsubscribe. */
+export interface OrchestratorLike {
+  on(event: OrchestratorEventName, listener: (event: never) => void): unknown;
+  off?(event: OrchestratorEventName, listener: (event: never) => void): unknown;
+  removeListener?(event: OrchestratorEventName, listener: (event: never) => void): unknown;
+}

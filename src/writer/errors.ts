@@ -1,0 +1,16 @@
+/** Errors the history layer reports on a handle's `error` event (never thrown to the orchestrator). */
+
+export type HistoryErrorCode =
+  'WRITE_FAILED' | 'REJECTED' | 'SPOOL_WRITE' | 'SPOOL_REPLAY' | 'DROPPED' | 'HANDLER';
+
+export class HistoryError extends Error {
+  readonly code: HistoryErrorCode;
+  /** Rows concerned, when known. */
+  readonly rows: number;
+  constructor(code: HistoryErrorCode, message: string, rows = 0, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HistoryError';
+    this.code = code;
+    this.rows = rows;
+  }
+}
