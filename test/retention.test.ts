@@ -2,6 +2,8 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore, ValidationError, pruneHistory } from '../src/index.js';
 import type { PruneProgress } from '../src/index.js';
+import { selectLifecycleWindows } from '../src/sql/recommendations.js';
+import { selectToolWindowCounts } from '../src/sql/statistics.js';
 import { openTestStore } from './helpers/db.js';
 
 const DAY = 86_400_000;
@@ -17,6 +19,7 @@ interface Written {
 let store: ExecutionStore;
 let url: string;
 const written: Written[] = [];
+let statsBefore: Awaited<ReturnType<ExecutionStore['getTopTools']>>;
 
 async function write(
   ageDays: number,
@@ -77,6 +80,8 @@ beforeAll(async () => {
   // Recent: always kept.
   for (let i = 0; i < 3; i++)
     await write(2, i === 0, [{ tool: 'alpha', success: i !== 1, durationMs: 10 * (i + 1) }]);
+  await store.updateStatistics();
+  statsBefore = await store.getTopTools({ minExecutions: 0 });
 });
 
 describe('pruneHistory validation', () => {
@@ -168,5 +173,62 @@ describe('pruneHistory', () => {
       },
     });
     expect(result).toMatchObject({ aborted: true, executions: 2, batches: 2 });
+  });
+});
+
+describe('statistics and windows after pruning', () => {
+  it('keeps tool_statistics cumulative: they still count every run ever written', async () => {
+    // Runs after the prune test above: the old rows are gone.
+    expect((await counts()).tools).toBe(5);
+    await store.updateStatistics();
+    const after = await store.getTopTools({ minExecutions: 0 });
+    expect(after.map(({ updatedAt: _u, ...rest }) => rest)).toEqual(
+      statsBefore.map(({ updatedAt: _u, ...rest }) => rest),
+    );
+    // The same figures as a full computation over every run ever written (kept in memory here).
+    for (const tool of ['alpha', 'beta']) {
+      const runs = written.flatMap((w) =>
+        w.runs.filter((r) => r.tool === tool).map((r) => ({ ...r, at: daysAgo(w.ageDays) })),
+      );
+      const stats = after.find((t) => t.toolName === tool)!;
+      expect(stats.totalExecutions).toBe(runs.length);
+      expect(stats.successfulExecutions).toBe(runs.filter((r) => r.success).length);
+      expect(stats.failedExecutions).toBe(runs.filter((r) => !r.success).length);
+      expect(stats.avgDurationMs).toBeCloseTo(
+        runs.reduce((sum, r) => sum + r.durationMs, 0) / runs.length,
+        6,
+      );
+      const oldest = Math.min(...runs.map((r) => r.at.getTime()));
+      expect(Math.abs(stats.firstUsed!.getTime() - oldest)).toBeLessThan(60_000);
+    }
+  });
+
+  it('windowed figures (low performers, lifecycle) only see retained rows', async () => {
+    const { store: other } = await openTestStore();
+    // A tool that failed a lot 40 days ago and works now.
+    for (let i = 0; i < 12; i++)
+      await write(40, false, [{ tool: 'delta', success: false, durationMs: 5 }], other);
+    for (let i = 0; i < 12; i++)
+      await write(3, false, [{ tool: 'delta', success: true, durationMs: 5 }], other);
+    const now = new Date();
+    const windows = async (): Promise<Record<string, unknown>> => {
+      const lifecycle = await other.run(selectLifecycleWindows(now, 60, 7), 'test');
+      const lowPerformer = await other.run(selectToolWindowCounts(daysAgo(60), now), 'test');
+      return { lifecycle: lifecycle.rows[0], lowPerformer: lowPerformer.rows[0] };
+    };
+    expect(await windows()).toEqual({
+      lifecycle: expect.objectContaining({ recent_total: 24, recent_successes: 12 }),
+      lowPerformer: { tool_name: 'delta', total: 24, successes: 12 },
+    });
+    await other.updateStatistics();
+    const pruned = await pruneHistory(other, { olderThan: '30d' });
+    expect(pruned.toolExecutions).toBe(12);
+    await other.updateStatistics();
+    expect(await windows()).toEqual({
+      lifecycle: expect.objectContaining({ recent_total: 12, recent_successes: 12 }),
+      lowPerformer: { tool_name: 'delta', total: 12, successes: 12 },
+    });
+    // While the cumulative figures still hold all 24 runs.
+    expect((await other.getToolStatistics('delta'))?.totalExecutions).toBe(24);
   });
 });
