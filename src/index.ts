@@ -89,6 +89,53 @@ export type {
 } from './orchestrator/orchestrator.js';
 
 // --- learning loop, statistics and ranking (issue: learning loop) ---
+export {
+  startLearningLoop,
+  runJob,
+  PostgresRunCoordinator,
+  builtInJobs,
+  DEFAULT_THRESHOLDS,
+  resolveThresholds,
+  hourlyStatistics,
+  dailyLowPerformers,
+  weeklyToolLifecycle,
+} from '../jobs/index.js';
+export type {
+  LearningLoop,
+  LearningLoopOptions,
+  LearningLoopStats,
+  RunJobOptions,
+  PostgresRunCoordinatorOptions,
+  LearningThresholds,
+  HourlyStatisticsSummary,
+  LowPerformer,
+  LowPerformersSummary,
+  LifecycleRecommendation,
+  LifecycleSummary,
+  JobContext,
+  JobDefinition,
+  JobRunInfo,
+  JobSummary,
+  LearningLoopEvents,
+  RecommendationEvent,
+} from '../jobs/index.js';
+export { wilsonInterval, wilsonLowerBound, wilsonUpperBound, Z_95 } from './analytics/wilson.js';
+export type { Interval } from './analytics/wilson.js';
+export {
+  JobRun,
+  ToolDurationTotals,
+  ToolLifecycleRecommendation,
+  ToolStatisticsDelta,
+} from './entities/index.js';
+export type {
+  JobRunRecord,
+  JobRunStatus,
+  RankToolsOptions,
+  RankedTool,
+  RecommendationAction,
+  RecommendationRecord,
+  RecommendationStatus,
+} from './store/types.js';
 
 // --- retention and scale-out ---
 export { pruneHistory } from './retention/prune.js';

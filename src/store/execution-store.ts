@@ -101,7 +101,8 @@ function toNumber(value: unknown): number {
 
 const RECOMMENDATION_STATUSES = new Set(['open', 'accepted', 'dismissed']);
 
-function toRecommendation(row: Record<string, unknown>): RecommendationRecord {
+/** Maps a tool_lifecycle_recommendations row (internal; used by the lifecycle job). */
+export function toRecommendation(row: Record<string, unknown>): RecommendationRecord {
   return {
     id: toNumber(row.id),
     toolName: row.tool_name as string,

@@ -1,0 +1,124 @@
+import { DendriteError, sqlStateOf } from '../src/errors.js';
+import type { ExecutionStore } from '../src/store/execution-store.js';
+import { claimJobRun, extendJobRunLease, finishJobRun } from '../src/sql/jobs.js';
+import type { LearningThresholds } from './thresholds.js';
+import type { JobDefinition, JobRunInfo, JobSummary, RecommendationEvent } from './types.js';
+
+/** Hooks through which a run reports; none of them may throw into the run. */
+export interface RunHooks {
+  started?(info: JobRunInfo): void;
+  finished?(info: JobRunInfo & { summary: JobSummary; durationMs: number }): void;
+  failed?(info: JobRunInfo & { error: Error; durationMs: number }): void;
+  recommendation?(event: RecommendationEvent): void | Promise<void>;
+  error?(error: Error): void;
+}
+
+export interface ExecuteOptions {
+  store: ExecutionStore;
+  job: JobDefinition;
+  thresholds: LearningThresholds;
+  instanceId: string;
+  leaseMs: number;
+  trigger: 'scheduled' | 'manual';
+  /** A run already claimed by the coordinator; absent → claim a manual run now. */
+  claimed?: { runId: number; fireTime: Date };
+  now?: Date;
+  hooks?: RunHooks;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Records a manual run in job_runs. Two manual runs in one microsecond retry with a new time. */
+export async function claimManualRun(
+  store: ExecutionStore,
+  jobName: string,
+  instanceId: string,
+  leaseMs: number,
+): Promise<{ runId: number; fireTime: Date }> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await store.run<{ id: number; fire_time: Date }>(
+      claimJobRun(jobName, null, 'manual', instanceId, leaseMs),
+      `claim ${jobName}`,
+    );
+    const row = result.rows[0];
+    if (row !== undefined) return { runId: Number(row.id), fireTime: row.fire_time };
+    if (attempt >= 5) throw new Error(`could not record a manual run of ${jobName}`);
+  }
+}
+
+/**
+ * Runs a job once inside its job_runs row: heartbeats the lease while it runs, then records
+ * succeeded (with the summary) or failed (with the error). Resolves to the summary; rejects with
+ * the job's error after recording it.
+ */
+export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
+  const { store, job, hooks = {} } = options;
+  const claim =
+    options.claimed ?? (await claimManualRun(store, job.name, options.instanceId, options.leaseMs));
+  const info: JobRunInfo = {
+    jobName: job.name,
+    runId: claim.runId,
+    fireTime: claim.fireTime,
+    trigger: options.trigger,
+    instanceId: options.instanceId,
+  };
+  const reportError = (error: unknown): void => {
+    try {
+      hooks.error?.(asError(error));
+    } catch {
+      // A throwing error listener must not take the run down with it.
+    }
+  };
+  const heartbeat = setInterval(
+    () => {
+      store
+        .run(extendJobRunLease(claim.runId, options.leaseMs), `heartbeat ${job.name}`)
+        .catch(reportError);
+    },
+    Math.max(1_000, Math.floor(options.leaseMs / 3)),
+  );
+  heartbeat.unref();
+  const started = performance.now();
+  hooks.started?.(info);
+  let summary: JobSummary;
+  try {
+    summary = await job.run({
+      store,
+      thresholds: options.thresholds,
+      runId: claim.runId,
+      fireTime: claim.fireTime,
+      trigger: options.trigger,
+      instanceId: options.instanceId,
+      now: options.now ?? new Date(),
+      async recommend(event) {
+        try {
+          await hooks.recommendation?.(event);
+        } catch (error) {
+          reportError(error);
+        }
+      },
+    });
+  } catch (thrown) {
+    clearInterval(heartbeat);
+    const error = asError(thrown);
+    const durationMs = performance.now() - started;
+    const code = error instanceof DendriteError ? ` [${error.code}]` : '';
+    const state = sqlStateOf((error as { cause?: unknown }).cause ?? error);
+    const text = `${error.name}${code}: ${error.message}${state === undefined ? '' : ` (SQLSTATE ${state})`}`;
+    await store
+      .run(finishJobRun(claim.runId, 'failed', null, text), `record ${job.name} failure`)
+      .catch(reportError);
+    hooks.failed?.({ ...info, error, durationMs });
+    throw error;
+  }
+  clearInterval(heartbeat);
+  const durationMs = performance.now() - started;
+  await store.run(
+    finishJobRun(claim.runId, 'succeeded', JSON.stringify(summary), null),
+    `record ${job.name} result`,
+  );
+  hooks.finished?.({ ...info, summary, durationMs });
+  return summary;
+}

@@ -1,0 +1,68 @@
+import type { RunCoordinator } from 'node-cron';
+import type { ExecutionStore } from '../src/store/execution-store.js';
+import { claimJobRun, finishJobRun, markCrashedJobRuns } from '../src/sql/jobs.js';
+
+export interface PostgresRunCoordinatorOptions {
+  /** This process's name in job_runs.instance_id. */
+  instanceId: string;
+  /** How long a claimed run may go without a heartbeat before it reads as crashed, in ms. */
+  leaseMs: number;
+}
+
+/**
+ * node-cron's RunCoordinator on PostgreSQL. node-cron asks `shouldRun("<task name>:<fire time ISO>")`
+ * on every instance; the first to insert the (job_name, fire_time) row in job_runs wins, the rest
+ * are told no. The winner's run id waits here until the task function takes it.
+ */
+export class PostgresRunCoordinator implements RunCoordinator {
+  private readonly claims = new Map<string, { runId: number; fireTime: Date }>();
+
+  constructor(
+    private readonly store: ExecutionStore,
+    private readonly options: PostgresRunCoordinatorOptions,
+  ) {}
+
+  /** Splits node-cron's key: task names never hold ':', the ISO time does. */
+  static parseKey(key: string): { jobName: string; fireTime: Date } {
+    const at = key.indexOf(':');
+    const fireTime = new Date(key.slice(at + 1));
+    if (at <= 0 || Number.isNaN(fireTime.getTime()))
+      throw new Error(`unexpected run coordination key ${JSON.stringify(key)}`);
+    return { jobName: key.slice(0, at), fireTime };
+  }
+
+  static keyOf(jobName: string, fireTime: Date): string {
+    return `${jobName}:${fireTime.toISOString()}`;
+  }
+
+  async shouldRun(key: string): Promise<boolean> {
+    const { jobName, fireTime } = PostgresRunCoordinator.parseKey(key);
+    // Runs left `running` by an instance that died are marked as such before anyone claims.
+    await this.store.run(markCrashedJobRuns(), 'job_runs crash sweep');
+    const result = await this.store.run<{ id: number; fire_time: Date }>(
+      claimJobRun(jobName, fireTime, 'scheduled', this.options.instanceId, this.options.leaseMs),
+      `claim ${jobName}`,
+    );
+    const row = result.rows[0];
+    if (row === undefined) return false;
+    this.claims.set(key, { runId: Number(row.id), fireTime: row.fire_time });
+    return true;
+  }
+
+  /** The run this instance claimed for the key (once). */
+  take(key: string): { runId: number; fireTime: Date } | undefined {
+    const claim = this.claims.get(key);
+    this.claims.delete(key);
+    return claim;
+  }
+
+  /** A claim the task never took (it did not start): record it rather than leave it running. */
+  async onComplete(key: string): Promise<void> {
+    const claim = this.take(key);
+    if (claim === undefined) return;
+    await this.store.run(
+      finishJobRun(claim.runId, 'failed', null, 'claimed but the task did not start'),
+      'job_runs',
+    );
+  }
+}

@@ -1,0 +1,181 @@
+import { wilsonInterval } from '../src/analytics/wilson.js';
+import {
+  selectGeneratedToolStats,
+  selectIdleTools,
+  selectLifecycleWindows,
+  upsertRecommendation,
+} from '../src/sql/recommendations.js';
+import type { RecommendationAction } from '../src/store/types.js';
+import { toRecommendation } from '../src/store/execution-store.js';
+import type { JobDefinition } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+export interface LifecycleRecommendation {
+  toolName: string;
+  action: RecommendationAction;
+  reason: string;
+  evidence: { [key: string]: unknown };
+}
+
+export interface LifecycleSummary {
+  [key: string]: unknown;
+  recommendations: LifecycleRecommendation[];
+  /** New open recommendations. */
+  created: number;
+  /** Open recommendations that already existed and were refreshed with this week's evidence. */
+  refreshed: number;
+  asOf: string;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const iso = (d: unknown): string | null => (d instanceof Date ? d.toISOString() : null);
+
+/**
+ * Weekly recommendations with their evidence: archive (idle), deprecate (confidently failing),
+ * promote (an AI-generated tool that proved itself), watch (a week-over-week regression).
+ */
+export const weeklyToolLifecycle: JobDefinition = {
+  name: 'weekly-tool-lifecycle',
+  schedule: '0 4 * * 1',
+  enabled: true,
+  description: 'recommend archiving, deprecating, promoting or watching tools, with evidence',
+  async run({ store, thresholds: t, now, runId, recommend }) {
+    // Archive and promote read tool_statistics: bring it up to date first (cheap, incremental).
+    await store.updateStatistics();
+    const found: LifecycleRecommendation[] = [];
+
+    const idleCutoff = new Date(now.getTime() - t.archiveIdleDays * DAY_MS);
+    for (const row of (await store.run(selectIdleTools(idleCutoff), 'weekly-tool-lifecycle'))
+      .rows) {
+      const lastUsed = row.last_used as Date | null;
+      const since = lastUsed ?? (row.created_at as Date);
+      const idleDays = Math.floor((now.getTime() - since.getTime()) / DAY_MS);
+      found.push({
+        toolName: row.tool_name as string,
+        action: 'archive',
+        reason:
+          lastUsed === null
+            ? `generated ${idleDays} days ago and never used`
+            : `not used for ${idleDays} days (threshold ${t.archiveIdleDays})`,
+        evidence: {
+          lastUsed: iso(lastUsed),
+          generatedAt: iso(row.created_at),
+          idleDays,
+          totalExecutions: Number(row.total),
+          idleThresholdDays: t.archiveIdleDays,
+        },
+      });
+    }
+
+    const windows = await store.run(
+      selectLifecycleWindows(now, t.deprecateWindowDays, t.watchWeekDays),
+      'weekly-tool-lifecycle',
+    );
+    const recentSince = new Date(now.getTime() - t.deprecateWindowDays * DAY_MS);
+    const weekStart = new Date(now.getTime() - t.watchWeekDays * DAY_MS);
+    const prevStart = new Date(now.getTime() - 2 * t.watchWeekDays * DAY_MS);
+    for (const row of windows.rows) {
+      const toolName = row.tool_name as string;
+      const total = Number(row.recent_total);
+      const successes = Number(row.recent_successes);
+      if (total >= t.deprecateMinExecutions) {
+        const interval = wilsonInterval(successes, total, t.z);
+        if (interval[1] < t.deprecateSuccessRate)
+          found.push({
+            toolName,
+            action: 'deprecate',
+            reason: `${successes} of ${total} runs succeeded in ${t.deprecateWindowDays} days (${pct(successes / total)}); even the optimistic bound ${pct(interval[1])} is below ${pct(t.deprecateSuccessRate)}`,
+            evidence: {
+              total,
+              successes,
+              successRate: successes / total,
+              interval,
+              since: recentSince.toISOString(),
+              until: now.toISOString(),
+            },
+          });
+      }
+      const thisTotal = Number(row.this_total);
+      const prevTotal = Number(row.prev_total);
+      if (thisTotal >= t.watchMinExecutionsPerWeek && prevTotal >= t.watchMinExecutionsPerWeek) {
+        const thisRate = Number(row.this_successes) / thisTotal;
+        const prevRate = Number(row.prev_successes) / prevTotal;
+        const drop = prevRate - thisRate;
+        if (drop > t.watchDrop)
+          found.push({
+            toolName,
+            action: 'watch',
+            reason: `success rate fell from ${pct(prevRate)} to ${pct(thisRate)} week over week (${(drop * 100).toFixed(1)} points)`,
+            evidence: {
+              drop,
+              previousWeek: {
+                from: prevStart.toISOString(),
+                to: weekStart.toISOString(),
+                total: prevTotal,
+                successes: Number(row.prev_successes),
+                successRate: prevRate,
+                interval: wilsonInterval(Number(row.prev_successes), prevTotal, t.z),
+              },
+              thisWeek: {
+                from: weekStart.toISOString(),
+                to: now.toISOString(),
+                total: thisTotal,
+                successes: Number(row.this_successes),
+                successRate: thisRate,
+                interval: wilsonInterval(Number(row.this_successes), thisTotal, t.z),
+              },
+            },
+          });
+      }
+    }
+
+    for (const row of (await store.run(selectGeneratedToolStats(), 'weekly-tool-lifecycle')).rows) {
+      const total = Number(row.total);
+      const successes = Number(row.successes);
+      if (total < t.promoteMinExecutions) continue;
+      const interval = wilsonInterval(successes, total, t.z);
+      if (interval[0] >= t.promoteLowerBound)
+        found.push({
+          toolName: row.tool_name as string,
+          action: 'promote',
+          reason: `AI-generated tool with ${successes} of ${total} successful runs; even the cautious bound ${pct(interval[0])} reaches ${pct(t.promoteLowerBound)}`,
+          evidence: {
+            total,
+            successes,
+            successRate: successes / total,
+            interval,
+            generatedAt: iso(row.generated_at),
+          },
+        });
+    }
+
+    let created = 0;
+    let refreshed = 0;
+    for (const rec of found) {
+      const result = await store.run(
+        upsertRecommendation(
+          rec.toolName,
+          rec.action,
+          rec.reason,
+          JSON.stringify(rec.evidence),
+          runId,
+        ),
+        'weekly-tool-lifecycle',
+      );
+      const row = result.rows[0];
+      if (row === undefined) continue;
+      const isNew = row.inserted === true;
+      if (isNew) created++;
+      else refreshed++;
+      await recommend({ recommendation: toRecommendation(row), isNew });
+    }
+    const summary: LifecycleSummary = {
+      recommendations: found,
+      created,
+      refreshed,
+      asOf: now.toISOString(),
+    };
+    return summary;
+  },
+};
