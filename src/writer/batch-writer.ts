@@ -392,6 +392,11 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     for (const e of entries) for (const t of e.unit.tools) tools.push(t);
     const client = await this.o.pool.connect();
     let broken: Error | undefined;
+    // A server shutdown can hit a checked-out client between statements: keep it off the host.
+    const onClientError = (error: Error): void => {
+      broken ??= error;
+    };
+    client.on('error', onClientError);
     try {
       await client.query('BEGIN');
       const exec = bulkInsertExecutions(executions);
@@ -406,6 +411,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onClientError);
       // A connection-level fault discards the client instead of returning it to the pool.
       client.release(broken !== undefined && isRetryable(broken) ? broken : undefined);
     }
