@@ -1,6 +1,7 @@
 import { ValidationError } from '../src/errors.js';
 import { dailyLowPerformers } from './daily-low-performers.js';
 import { hourlyStatistics } from './hourly-statistics.js';
+import { retentionJob } from './retention.js';
 import type { JobDefinition } from './types.js';
 import { weeklyToolLifecycle } from './weekly-tool-lifecycle.js';
 
@@ -12,6 +13,7 @@ export const builtInJobs: readonly JobDefinition[] = Object.freeze([
   hourlyStatistics,
   dailyLowPerformers,
   weeklyToolLifecycle,
+  retentionJob,
 ]);
 
 const JOB_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;

@@ -143,6 +143,8 @@ export type { PruneOptions, PruneProgress, PruneResult, PruneCounts } from './re
 export type { RetentionPeriod } from './retention/period.js';
 export { startStreamingReplica, allowLoopbackReplication } from './db/replica.js';
 export type { ReplicaServer, StreamingReplicaOptions } from './db/replica.js';
+export { createRetentionJob, retentionJob } from '../jobs/retention.js';
+export type { RetentionJobOptions } from '../jobs/retention.js';
 
 // --- reports and dashboard (issue: command line and dashboard) ---
 export { buildReport } from './analytics/report-model.js';
