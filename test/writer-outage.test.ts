@@ -160,7 +160,7 @@ describe('database outages', () => {
         retryBaseMs: 20,
       });
       const codes: string[] = [];
-      dropping.on('error', (e) => codes.push((e as { code: string }).code));
+      dropping.on('error', (e) => codes.push((e as unknown as { code: string }).code));
       for (let i = 0; i < 50; i++) await orch.process(`alpha ${i}`);
       await sleep(50);
       expect(dropping.stats().dropped).toBeGreaterThan(0);

@@ -97,6 +97,8 @@ interface RunState {
 
 const EMPTY_JSON = '{}';
 
+type Subscribe = (event: OrchestratorEventName, listener: (event: never) => void) => unknown;
+
 function positive(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0)
@@ -174,7 +176,8 @@ export class ExecutionHistory extends EventEmitter<HistoryEvents> {
       ['process:end', this.guard((e: ProcessEndEvent) => this.onProcessEnd(e))],
       ['process:error', this.guard((e: ProcessErrorEvent) => this.onProcessError(e))],
     ];
-    for (const [name, fn] of this.subscriptions) orchestrator.on(name, fn);
+    const on = orchestrator.on as Subscribe;
+    for (const [name, fn] of this.subscriptions) on.call(orchestrator, name, fn);
   }
 
   private safeEmit<E extends keyof HistoryEvents>(
@@ -414,8 +417,8 @@ export class ExecutionHistory extends EventEmitter<HistoryEvents> {
     this.attached = false;
     const o = this.orchestrator;
     for (const [name, fn] of this.subscriptions) {
-      if (typeof o.off === 'function') o.off(name, fn);
-      else if (typeof o.removeListener === 'function') o.removeListener(name, fn);
+      const off = (o.off ?? o.removeListener) as Subscribe | undefined;
+      off?.call(o, name, fn);
     }
   }
 

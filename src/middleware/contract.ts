@@ -79,9 +79,13 @@ export interface OrchestratorEvents {
 
 export type OrchestratorEventName = keyof OrchestratorEvents;
 
-/** The least an orchestrator must offer: subscribe and unsubscribe. */
+/**
+ * The least an orchestrator must offer: `on()` to subscribe, and `off()` or `removeListener()` to
+ * unsubscribe, with the contract's event names (eventemitter3 and node:events both fit; the
+ * signature is loose so that either emitter's generic typing is accepted).
+ */
 export interface OrchestratorLike {
-  on(event: OrchestratorEventName, listener: (event: never) => void): unknown;
-  off?(event: OrchestratorEventName, listener: (event: never) => void): unknown;
-  removeListener?(event: OrchestratorEventName, listener: (event: never) => void): unknown;
+  on(...args: never[]): unknown;
+  off?(...args: never[]): unknown;
+  removeListener?(...args: never[]): unknown;
 }

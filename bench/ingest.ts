@@ -1,0 +1,307 @@
+// Ingest benchmark: what the middleware costs and how fast it writes, measured side by side in
+// one run on the same database.
+//
+//   npm run bench:ingest [-- --quick]
+//
+// (a) executions/s logged through attachExecutionHistory (reference Orchestrator, 3 tool runs each)
+// (b) the same rows written by the fastest raw path: unnest bulk INSERTs straight through pg
+// (c) the seed's way: one awaited INSERT per call
+// (d) p50/p99 that attaching the middleware adds to process()
+// (e) the same runs traced with the OpenTelemetry SDK instead (root span + one per tool run,
+//     BatchSpanProcessor, in-memory exporter)
+// Uses DATABASE_URL's server when set, else an embedded PostgreSQL with default settings.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { context, trace, type Span } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import pg from 'pg';
+import {
+  ExecutionStore,
+  Orchestrator,
+  attachExecutionHistory,
+  newId,
+  type ExecutionHistory,
+} from '../src/index.js';
+import { bulkInsertExecutions, bulkInsertToolExecutions } from '../src/sql/executions.js';
+import type { ExecutionRow, ToolExecutionRow } from '../src/sql/executions.js';
+import { benchDatabase } from './lib/database.js';
+import { argValue, percentile, round, yieldMacrotask } from './lib/stats.js';
+
+const quick = process.argv.includes('--quick');
+const INGEST_RUNS = Number(argValue('--runs') ?? (quick ? 20_000 : 100_000));
+const SEED_RUNS = Number(argValue('--seed-runs') ?? (quick ? 400 : 2_000));
+const LATENCY_CALLS = Number(argValue('--calls') ?? (quick ? 15_000 : 60_000));
+const BATCH_ROWS = 500;
+const GOAL = 'alpha 1 then beta 2 then gamma 3';
+
+function makeOrchestrator(): Orchestrator {
+  const orch = new Orchestrator();
+  orch.registerTool('alpha_tool', (p) => ({ value: p.numbers[0], ok: true }));
+  orch.registerTool('beta_tool', async (p) => ({ value: p.numbers[0], ok: true }));
+  orch.registerTool('gamma_tool', (p) => ({ value: p.numbers[0], ok: true }));
+  return orch;
+}
+
+async function truncate(store: ExecutionStore): Promise<void> {
+  await store.pool.query('TRUNCATE executions, tool_executions CASCADE');
+  await store.pool.query('CHECKPOINT');
+}
+
+/** (a) Runs through the middleware, many in flight at once, until everything is committed. */
+async function ingest(store: ExecutionStore, spoolDir: string): Promise<number> {
+  const orch = makeOrchestrator();
+  const handle = attachExecutionHistory(orch, { store, spoolDir });
+  let errors = 0;
+  handle.on('error', () => errors++);
+  const t0 = performance.now();
+  const wave = 250;
+  for (let done = 0; done < INGEST_RUNS; done += wave) {
+    const n = Math.min(wave, INGEST_RUNS - done);
+    const calls: Array<Promise<unknown>> = [];
+    for (let i = 0; i < n; i++) calls.push(orch.process(GOAL));
+    await Promise.all(calls);
+    await yieldMacrotask();
+  }
+  const report = await handle.flush({ timeoutMs: 600_000 });
+  const seconds = (performance.now() - t0) / 1000;
+  const stats = handle.stats();
+  await handle.close();
+  if (!report.complete || errors > 0 || stats.written !== INGEST_RUNS * 4)
+    throw new Error(`ingest incomplete: ${JSON.stringify(stats)}, ${errors} errors`);
+  return INGEST_RUNS / seconds;
+}
+
+function rawRows(n: number): Array<{ execution: ExecutionRow; tools: ToolExecutionRow[] }> {
+  const units = [];
+  for (let i = 0; i < n; i++) {
+    const executionId = newId();
+    const now = new Date();
+    units.push({
+      execution: {
+        executionId,
+        goalId: null,
+        goalText: GOAL,
+        intent: 'tool_use',
+        success: true,
+        error: null,
+        durationMs: 1,
+        createdAt: now,
+        metadata: '{}',
+      },
+      tools: ['alpha_tool', 'beta_tool', 'gamma_tool'].map((toolName, k) => ({
+        callId: newId(),
+        executionId,
+        toolName,
+        parameters: JSON.stringify({ text: `step ${k}`, numbers: [k] }),
+        result: JSON.stringify({ value: k, ok: true }),
+        success: true,
+        error: null,
+        durationMs: 0,
+        createdAt: now,
+      })),
+    });
+  }
+  return units;
+}
+
+/** (b) Prepared rows, unnest bulk INSERTs in one transaction per batch of the same size. */
+async function raw(store: ExecutionStore): Promise<number> {
+  const units = rawRows(INGEST_RUNS);
+  const perBatch = BATCH_ROWS / 4;
+  const client = await store.pool.connect();
+  const t0 = performance.now();
+  try {
+    for (let i = 0; i < units.length; i += perBatch) {
+      const slice = units.slice(i, i + perBatch);
+      const e = bulkInsertExecutions(slice.map((u) => u.execution));
+      const t = bulkInsertToolExecutions(slice.flatMap((u) => u.tools));
+      await client.query('BEGIN');
+      await client.query(e.text, e.values);
+      await client.query(t.text, t.values);
+      await client.query('COMMIT');
+    }
+  } finally {
+    client.release();
+  }
+  return INGEST_RUNS / ((performance.now() - t0) / 1000);
+}
+
+/** (c) The seed's way: one awaited INSERT per execution and per tool run. */
+async function seed(store: ExecutionStore): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < SEED_RUNS; i++) {
+    const executionId = await store.storeExecution({
+      goalText: GOAL,
+      intent: 'tool_use',
+      success: true,
+      durationMs: 1,
+    });
+    for (const [k, toolName] of ['alpha_tool', 'beta_tool', 'gamma_tool'].entries())
+      await store.storeToolExecution({
+        executionId,
+        toolName,
+        parameters: { text: `step ${k}`, numbers: [k] },
+        result: { value: k, ok: true },
+        success: true,
+        durationMs: 0,
+      });
+  }
+  return SEED_RUNS / ((performance.now() - t0) / 1000);
+}
+
+/** Subscribes OpenTelemetry spans to the same events: a root span per run, one per tool run. */
+function traceWithOtel(orch: Orchestrator): { shutdown: () => Promise<void>; reset: () => void } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('dendrite-history-bench');
+  const runs = new Map<unknown, Span>();
+  const tools = new Map<string, Span>();
+  orch.on('process:start', (e) => {
+    runs.set(e.runId, tracer.startSpan('process', { attributes: { 'goal.text': e.goalText } }));
+  });
+  orch.on('tool:start', (e) => {
+    const root = runs.get(e.runId);
+    const ctx = root === undefined ? context.active() : trace.setSpan(context.active(), root);
+    tools.set(
+      e.callId,
+      tracer.startSpan(
+        e.toolName,
+        {
+          attributes: { 'tool.name': e.toolName, 'tool.parameters': JSON.stringify(e.parameters) },
+        },
+        ctx,
+      ),
+    );
+  });
+  orch.on('tool:end', (e) => {
+    const span = tools.get(e.callId);
+    tools.delete(e.callId);
+    if (span === undefined) return;
+    span.setAttributes({ 'tool.success': e.success, 'tool.result': JSON.stringify(e.result) });
+    span.end();
+  });
+  const endRun = (e: { runId: unknown }): void => {
+    const span = runs.get(e.runId);
+    runs.delete(e.runId);
+    span?.end();
+  };
+  orch.on('process:end', endRun);
+  orch.on('process:error', endRun);
+  return { shutdown: () => provider.shutdown(), reset: () => exporter.reset() };
+}
+
+/** (d)/(e) process() latency without history, with the middleware, and with OpenTelemetry. */
+async function latency(
+  store: ExecutionStore,
+  spoolDir: string,
+): Promise<{ base: number[]; mw: number[]; otel: number[] }> {
+  const base = makeOrchestrator();
+  const withMw = makeOrchestrator();
+  const withOtel = makeOrchestrator();
+  const handle: ExecutionHistory = attachExecutionHistory(withMw, { store, spoolDir });
+  const otel = traceWithOtel(withOtel);
+  const variants = [
+    { orch: base, samples: [] as number[] },
+    { orch: withMw, samples: [] as number[] },
+    { orch: withOtel, samples: [] as number[] },
+  ];
+  const block = 100;
+  const measure = async (warm: boolean, calls: number): Promise<void> => {
+    for (let done = 0; done < calls; done += block) {
+      // Interleaved blocks: drift and neighbours' noise hit every variant alike.
+      for (const v of variants) {
+        for (let i = 0; i < block; i++) {
+          const t0 = performance.now();
+          await v.orch.process(GOAL);
+          const dt = performance.now() - t0;
+          if (!warm) v.samples.push(dt * 1000);
+          await yieldMacrotask();
+        }
+      }
+      otel.reset();
+    }
+  };
+  await measure(true, Math.min(3_000, LATENCY_CALLS / 4));
+  await measure(false, LATENCY_CALLS);
+  await handle.close();
+  await otel.shutdown();
+  return { base: variants[0]!.samples, mw: variants[1]!.samples, otel: variants[2]!.samples };
+}
+
+async function main(): Promise<void> {
+  const db = await benchDatabase('ingest');
+  const spoolRoot = await mkdtemp(path.join(tmpdir(), 'dendrite-bench-spool-'));
+  const store = await ExecutionStore.open({ connectionString: db.url });
+  try {
+    console.log(
+      `ingest benchmark${quick ? ' (--quick)' : ''} on ${db.source}: ${INGEST_RUNS} runs x 3 tool runs, ` +
+        `seed ${SEED_RUNS} runs, ${LATENCY_CALLS} latency calls per variant`,
+    );
+    await seed(store); // warm the pool and the server
+    await truncate(store);
+    const seedPerS = await seed(store);
+    console.log(`(c) seed, one awaited INSERT per call: ${round(seedPerS, 0)} executions/s`);
+    await truncate(store);
+    const rawPerS = await raw(store);
+    console.log(`(b) raw unnest bulk INSERT via pg:    ${round(rawPerS, 0)} executions/s`);
+    await truncate(store);
+    const ingestPerS = await ingest(store, path.join(spoolRoot, 'a'));
+    console.log(`(a) middleware (attachExecutionHistory): ${round(ingestPerS, 0)} executions/s`);
+    await truncate(store);
+    const { base, mw, otel } = await latency(store, path.join(spoolRoot, 'd'));
+    const p = (s: number[], q: number) => percentile(s, q);
+    const added50 = p(mw, 50) - p(base, 50);
+    const added99 = p(mw, 99) - p(base, 99);
+    const otel50 = p(otel, 50) - p(base, 50);
+    const otel99 = p(otel, 99) - p(base, 99);
+    console.log(
+      `process() latency, µs  p50/p99: bare ${round(p(base, 50))}/${round(p(base, 99))}, ` +
+        `middleware ${round(p(mw, 50))}/${round(p(mw, 99))}, OpenTelemetry ${round(p(otel, 50))}/${round(p(otel, 99))}`,
+    );
+    console.log(`(d) added by the middleware:  p50 ${round(added50)} µs, p99 ${round(added99)} µs`);
+    console.log(`(e) added by OpenTelemetry:   p50 ${round(otel50)} µs, p99 ${round(otel99)} µs`);
+    const ratioRaw = ingestPerS / rawPerS;
+    const ratioSeed = ingestPerS / seedPerS;
+    const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+    console.log(
+      `ratio (a)/(b) = ${round(ratioRaw, 3)} (target >= 0.8: ${verdict(ratioRaw >= 0.8)})`,
+    );
+    console.log(
+      `ratio (a)/(c) = ${round(ratioSeed, 1)} (target >= 20: ${verdict(ratioSeed >= 20)})`,
+    );
+    console.log(
+      `added p99 ${round(added99)} µs (target < 50: ${verdict(added99 < 50)}); ` +
+        `added p50 ${round(added50)} vs OpenTelemetry ${round(otel50)} µs (target below: ${verdict(added50 < otel50)})`,
+    );
+    console.log(
+      JSON.stringify({
+        ingest_per_s: round(ingestPerS, 1),
+        raw_per_s: round(rawPerS, 1),
+        seed_per_s: round(seedPerS, 1),
+        ratio_raw: round(ratioRaw, 3),
+        ratio_seed: round(ratioSeed, 2),
+        added_p50_us: round(added50, 2),
+        added_p99_us: round(added99, 2),
+        otel_p50_us: round(otel50, 2),
+        otel_p99_us: round(otel99, 2),
+      }),
+    );
+  } finally {
+    await store.close();
+    await db.dispose();
+    await rm(spoolRoot, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
