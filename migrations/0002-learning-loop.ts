@@ -9,6 +9,9 @@ const REFRESH_LOCK = '1684368996, 2';
  * window (an index range scan on created_at), never the whole history.
  */
 const PERCENTILES = `
+        -- EXECUTE plans with the actual cutoff, so the planner sees a narrow created_at range and
+        -- uses the index (a cached generic plan would guess a third of the table and scan it all).
+        EXECUTE $q$
         WITH w AS (
           SELECT tool_name,
                  count(*) AS runs,
@@ -16,11 +19,11 @@ const PERCENTILES = `
                  percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
                  percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
             FROM tool_executions
-           WHERE created_at >= now() - duration_window
+           WHERE created_at >= $1
            GROUP BY tool_name)
         UPDATE tool_statistics s
            SET metadata = s.metadata || jsonb_build_object('durationWindow', jsonb_build_object(
-                 'hours', extract(epoch FROM duration_window) / 3600,
+                 'hours', $2,
                  'runs', coalesce(w.runs, 0),
                  'timedRuns', coalesce(w.timed, 0),
                  'p50Ms', w.p50,
@@ -29,7 +32,8 @@ const PERCENTILES = `
           FROM tool_statistics t
           LEFT JOIN w ON w.tool_name = t.tool_name
          WHERE s.tool_name = t.tool_name
-           AND (w.tool_name IS NOT NULL OR coalesce((s.metadata->'durationWindow'->>'runs')::bigint, 0) > 0)`;
+           AND (w.tool_name IS NOT NULL OR coalesce((s.metadata->'durationWindow'->>'runs')::bigint, 0) > 0)
+        $q$ USING now() - duration_window, extract(epoch FROM duration_window) / 3600`;
 
 /**
  * Learning loop: job_runs (the exactly-once ledger and job history), lifecycle recommendations,
