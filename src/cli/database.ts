@@ -1,0 +1,102 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  ExecutionStore,
+  loadConfig,
+  startEmbeddedPostgres,
+  type DatabaseConfig,
+  type EmbeddedServer,
+} from '../index.js';
+import { CliFailure, EXIT_USAGE, describeFailure, type TargetDescription } from './failure.js';
+import type { CliIo } from './io.js';
+
+/** The folder `--embedded` uses when given without one. */
+export const DEFAULT_EMBEDDED_DIR = '.dendrite';
+
+/** What the user chose on the command line: `--embedded [dir]`, or nothing (the environment). */
+export interface DatabaseChoice {
+  embedded?: string | boolean | undefined;
+  /** Delete the embedded server's data first (`demo --fresh`). */
+  fresh?: boolean | undefined;
+}
+
+/** The server a command talks to, resolved and (when embedded) started. */
+export interface Target extends TargetDescription {
+  config: DatabaseConfig;
+  server: EmbeddedServer | undefined;
+  dataDir: string | undefined;
+}
+
+function embeddedDir(choice: DatabaseChoice): string | undefined {
+  if (choice.embedded === undefined || choice.embedded === false) return undefined;
+  return choice.embedded === true ? DEFAULT_EMBEDDED_DIR : choice.embedded;
+}
+
+/**
+ * Resolves the database (starting the embedded server when asked), runs fn, and always stops what
+ * it started. Any error leaves as a CliFailure phrased for the terminal, the password never in it.
+ */
+export async function withTarget<T>(
+  io: CliIo,
+  choice: DatabaseChoice,
+  fn: (target: Target) => Promise<T>,
+): Promise<T> {
+  const dir = embeddedDir(choice);
+  let target: Target | undefined;
+  try {
+    if (dir === undefined) {
+      if (choice.fresh)
+        throw new CliFailure(
+          '--fresh only empties the embedded server (it deletes its folder); with your own database, empty it yourself',
+          EXIT_USAGE,
+        );
+      const config = loadConfig(io.env);
+      target = { ...describe(config, false), config, server: undefined, dataDir: undefined };
+      return await fn(target);
+    }
+    const dataDir = path.resolve(io.cwd, dir, 'pg');
+    if (choice.fresh) await rm(dataDir, { recursive: true, force: true });
+    const server = await startEmbeddedPostgres({ dataDir });
+    target = { ...describe(server.config, true), config: server.config, server, dataDir };
+    try {
+      return await fn(target);
+    } finally {
+      await server.stop();
+    }
+  } catch (error) {
+    throw describeFailure(error, target);
+  }
+}
+
+function describe(config: DatabaseConfig, embedded: boolean): TargetDescription {
+  return {
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    database: config.database,
+    embedded,
+  };
+}
+
+/**
+ * Opens a store on the chosen database for the duration of fn. The embedded server is migrated on
+ * open (it is this tool's own); a configured database must already be (`dendrite-history migrate`).
+ */
+export async function withStore<T>(
+  io: CliIo,
+  choice: DatabaseChoice,
+  fn: (store: ExecutionStore, target: Target) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
+  return await withTarget(io, choice, async (target) => {
+    const store = await ExecutionStore.open({
+      config: target.config,
+      migrate: options.migrate ?? target.server !== undefined,
+    });
+    try {
+      return await fn(store, target);
+    } finally {
+      await store.close();
+    }
+  });
+}

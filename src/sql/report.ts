@@ -1,0 +1,148 @@
+import type { Query } from './query.js';
+
+/** Which of the named tables exist (the learning loop's tables arrive with a later migration). */
+export function selectTablesPresent(names: readonly string[]): Query {
+  return {
+    text: `SELECT name, to_regclass(name) IS NOT NULL AS present FROM unnest($1::text[]) AS name`,
+    values: [names],
+  };
+}
+
+/** Headline numbers for the window: executions, successes, ratings. */
+export function selectReportTotals(since: Date): Query {
+  return {
+    text: `SELECT count(*) AS executions,
+                  count(*) FILTER (WHERE success) AS successes,
+                  count(success) AS rated,
+                  (SELECT count(*) FROM tool_executions WHERE created_at >= $1) AS tool_runs,
+                  (SELECT count(DISTINCT tool_name) FROM tool_executions WHERE created_at >= $1) AS tools,
+                  (SELECT count(*) FROM execution_feedback WHERE created_at >= $1) AS ratings,
+                  (SELECT avg(rating)::double precision FROM execution_feedback WHERE created_at >= $1) AS avg_rating
+             FROM executions
+            WHERE created_at >= $1`,
+    values: [since],
+  };
+}
+
+/**
+ * Per tool in the window: runs, successes, the Wilson score interval of the success rate at the
+ * given z (1.96 for 95%), and p50/p95 latency. Whether the AI generated the tool comes along.
+ */
+export function selectToolReport(since: Date, z: number): Query {
+  return {
+    text: `WITH t AS (
+             SELECT tool_name,
+                    count(*)::double precision AS n,
+                    count(*) FILTER (WHERE success)::double precision AS s,
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
+                    percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95,
+                    max(created_at) AS last_used
+               FROM tool_executions
+              WHERE created_at >= $1
+              GROUP BY tool_name),
+           w AS (
+             SELECT t.*, t.s / t.n AS p, $2::double precision AS z FROM t)
+           SELECT tool_name, n AS total, s AS successes, p AS success_rate,
+                  greatest(0, (p + z * z / (2 * n) - z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)))
+                              / (1 + z * z / n)) AS low,
+                  least(1, (p + z * z / (2 * n) + z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)))
+                           / (1 + z * z / n)) AS high,
+                  p50, p95, last_used,
+                  EXISTS (SELECT 1 FROM tool_creation_events c WHERE c.tool_name = w.tool_name) AS generated
+             FROM w
+            ORDER BY success_rate DESC, n DESC, tool_name`,
+    values: [since, z],
+  };
+}
+
+/** Executions and failed executions per bucket ('hour' or 'day'), every bucket present, oldest first. */
+export function selectTimeline(since: Date, bucket: 'hour' | 'day'): Query {
+  return {
+    text: `WITH counts AS (
+             SELECT date_trunc($2::text, created_at) AS bucket,
+                    count(*) AS executions,
+                    count(*) FILTER (WHERE success IS FALSE) AS failures
+               FROM executions
+              WHERE created_at >= $1
+              GROUP BY 1)
+           SELECT s.bucket, coalesce(c.executions, 0) AS executions, coalesce(c.failures, 0) AS failures
+             FROM generate_series(date_trunc($2::text, $1::timestamptz), date_trunc($2::text, now()),
+                                  ('1 ' || $2::text)::interval) AS s(bucket)
+             LEFT JOIN counts c USING (bucket)
+            ORDER BY s.bucket`,
+    values: [since, bucket],
+  };
+}
+
+/** How many ratings of each value 1..5 in the window (zeros included). */
+export function selectRatingDistribution(since: Date): Query {
+  return {
+    text: `SELECT r.rating, count(f.id) AS count
+             FROM generate_series(1, 5) AS r(rating)
+             LEFT JOIN execution_feedback f ON f.rating = r.rating AND f.created_at >= $1
+            GROUP BY r.rating
+            ORDER BY r.rating`,
+    values: [since],
+  };
+}
+
+/** Rated executions and successes per intent (all time when since is null), busiest first. */
+export function selectSuccessByIntent(since: Date | null): Query {
+  return {
+    text: `SELECT intent, count(success) AS total, count(*) FILTER (WHERE success) AS successes
+             FROM executions
+            WHERE ($1::timestamptz IS NULL OR created_at >= $1)
+            GROUP BY intent
+            ORDER BY count(success) DESC, intent NULLS LAST`,
+    values: [since],
+  };
+}
+
+/** Tools the AI generated: first creation, attempts, whether any attempt passed validation. */
+export function selectGeneratedTools(): Query {
+  return {
+    text: `SELECT tool_name, min(created_at) AS created_at, count(*) AS attempts,
+                  bool_or(validation_passed) AS validation_passed
+             FROM tool_creation_events
+            GROUP BY tool_name
+            ORDER BY min(created_at), tool_name`,
+    values: [],
+  };
+}
+
+/** Open lifecycle recommendations, strongest actions first. Needs tool_lifecycle_recommendations. */
+export function selectOpenRecommendations(limit: number): Query {
+  return {
+    text: `SELECT id, tool_name, action, reason, evidence, status, created_at, updated_at
+             FROM tool_lifecycle_recommendations
+            WHERE status = 'open'
+            ORDER BY CASE action WHEN 'archive' THEN 0 WHEN 'deprecate' THEN 1 WHEN 'promote' THEN 2 ELSE 3 END,
+                     tool_name
+            LIMIT $1`,
+    values: [limit],
+  };
+}
+
+/** The newest learning-loop job runs. Needs job_runs. */
+export function selectJobHistory(limit: number): Query {
+  return {
+    text: `SELECT id, job_name, trigger, status, instance_id, started_at, finished_at,
+                  extract(epoch FROM (finished_at - started_at)) * 1000 AS duration_ms, error, summary
+             FROM job_runs
+            ORDER BY started_at DESC, id DESC
+            LIMIT $1`,
+    values: [limit],
+  };
+}
+
+/** The summary of the newest successful run of one job, if any. Needs job_runs. */
+export function selectLatestJobSummary(jobName: string): Query {
+  return {
+    text: `SELECT summary, finished_at
+             FROM job_runs
+            WHERE job_name = $1 AND status = 'succeeded'
+            ORDER BY finished_at DESC NULLS LAST, id DESC
+            LIMIT 1`,
+    values: [jobName],
+  };
+}
