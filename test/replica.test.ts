@@ -125,6 +125,8 @@ describe('streaming read replica', () => {
       const view = await store.getToolPerformanceView();
       expect(view.map((t) => t.toolName)).toEqual(['replicated-tool']);
       expect(await store.getSuccessRate()).toBe(1);
+      const ranked = await store.rankTools(['primary-only-tool', 'replicated-tool']);
+      expect(ranked.find((r) => r.toolName === 'primary-only-tool')?.known).toBe(false);
 
       const readers = await query<{ n: number }>(
         replica.url,
@@ -143,6 +145,8 @@ describe('streaming read replica', () => {
     await replica.waitForReplay();
     expect((await store.getToolStatistics('primary-only-tool'))?.totalExecutions).toBe(1);
     expect(await store.getSuccessRate()).toBeCloseTo(2 / 3);
+    const ranked = await store.rankTools(['primary-only-tool']);
+    expect(ranked[0]).toMatchObject({ known: true, totalExecutions: 1 });
     expect((await store.getRecentExecutions({ limit: 100 })).length).toBe(3);
   });
 
