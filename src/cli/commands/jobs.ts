@@ -74,6 +74,8 @@ export function registerJobsCommands(program: Command, io: CliIo): void {
   ]);
   start.action(async (opts: DatabaseChoice & { timezone: string; stopTimeout: number }) => {
     await withStore(io, opts, async (store, target) => {
+      // Listen for the signals before saying how to send them.
+      const shutdown = io.waitForShutdown();
       const loop = startLearningLoop({ store, timezone: opts.timezone });
       loop.on('job:started', (info) => io.out(`${timestamp(new Date())} ${info.jobName} started`));
       loop.on('job:finished', (info) =>
@@ -98,7 +100,7 @@ export function registerJobsCommands(program: Command, io: CliIo): void {
       for (const [name, cron] of loop.schedules)
         io.out(`  ${name.padEnd(22)} ${cron} (${opts.timezone})`);
       io.out('Ctrl-C (SIGINT) or SIGTERM stops it after the runs in flight finish.');
-      const signal = await io.waitForShutdown();
+      const signal = await shutdown;
       io.out(`${signal}: stopping, waiting up to ${millis(opts.stopTimeout)} for runs in flight…`);
       await loop.stop({ timeoutMs: opts.stopTimeout });
       const stats = loop.stats();
