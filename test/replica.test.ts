@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionStore, newId, startEmbeddedPostgres } from '../src/index.js';
+import { ExecutionStore, buildReport, newId, startEmbeddedPostgres } from '../src/index.js';
 import type { EmbeddedServer } from '../src/index.js';
 import { startStreamingReplica, type ReplicaServer } from '../src/db/replica.js';
 
@@ -125,6 +125,7 @@ describe('streaming read replica', () => {
       const view = await store.getToolPerformanceView();
       expect(view.map((t) => t.toolName)).toEqual(['replicated-tool']);
       expect(await store.getSuccessRate()).toBe(1);
+      expect((await buildReport(store)).totals.executions).toBe(2);
       const ranked = await store.rankTools(['primary-only-tool', 'replicated-tool']);
       expect(ranked.find((r) => r.toolName === 'primary-only-tool')?.known).toBe(false);
 
@@ -148,6 +149,7 @@ describe('streaming read replica', () => {
     const ranked = await store.rankTools(['primary-only-tool']);
     expect(ranked[0]).toMatchObject({ known: true, totalExecutions: 1 });
     expect((await store.getRecentExecutions({ limit: 100 })).length).toBe(3);
+    expect((await buildReport(store)).totals.executions).toBe(3);
   });
 
   it('reads from the primary when no replica is configured', async () => {
