@@ -57,7 +57,7 @@ export interface AttachOptions extends SanitizeOptions {
    * Default 'batched'.
    */
   durability?: Durability;
-  /** Spool folder (JSON lines), replayed by any later handle on it. Default `./.dendrite-history/spool`. */
+  /** Spool folder (JSON lines), replayed by any later handle on it. Default `./.dendrite/spool`. */
   spoolDir?: string;
   /** First retry delay after a retryable fault, in ms (doubles, with jitter). Default 100. */
   retryBaseMs?: number;
@@ -151,9 +151,7 @@ export class ExecutionHistory extends EventEmitter<HistoryEvents> {
     this.rows = new RowBuilder(sanitizer, options.maxTextBytes ?? store.maxTextBytes);
     this.durability = durability;
     this.orchestrator = orchestrator;
-    this.spool = new Spool(
-      options.spoolDir ?? path.join(process.cwd(), '.dendrite-history', 'spool'),
-    );
+    this.spool = new Spool(options.spoolDir ?? path.join(process.cwd(), '.dendrite', 'spool'));
     this.writer = new BatchWriter({
       pool: store.pool,
       spool: this.spool,

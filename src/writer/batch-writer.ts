@@ -96,6 +96,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
   private immediate: NodeJS.Immediate | undefined;
   private draining = false;
   private replayWanted = true;
+  private replayingAtClose = false;
   private stopping = false;
   private deadline = Infinity;
   private wakeSleep: (() => void) | undefined;
@@ -268,13 +269,14 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
               batch.reduce((n, e) => n + (e.journal === undefined ? e.rows : 0), 0),
             );
           }
-          continue;
         }
+        // One replay pass after every live batch, not only when the queue runs dry: under steady
+        // load the queue never empties, and the spool would otherwise wait until the next process.
         if (this.replayWanted && !this.stopping) {
           await this.replay();
           continue;
         }
-        break;
+        if (batch.length === 0) break;
       }
     } catch (error) {
       this.report(
@@ -318,7 +320,10 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
         finished = true;
         for await (const units of this.o.spool.read(file, this.o.batchSize)) {
           const entries = units.map((unit) => ({ unit, rows: unitRows(unit), journal: undefined }));
-          if (this.stopping || !(await this.writeWithRetry(entries, true))) {
+          if (
+            (this.stopping && !this.replayingAtClose) ||
+            !(await this.writeWithRetry(entries, true))
+          ) {
             finished = false;
             break;
           }
@@ -499,6 +504,22 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     this.kick();
     // Grace beyond the deadline for a statement already on the wire.
     const idle = await this.waitIdle(timeoutMs + 1_000);
+    if (idle && Date.now() < this.deadline && (await this.o.spool.hasReplayable())) {
+      // The database answered the last batch: use the time left to empty the spool too, so a
+      // close after an outage does not leave rows waiting for the next process.
+      this.replayingAtClose = true;
+      try {
+        await this.replay();
+      } catch (error) {
+        this.report(
+          new HistoryError('SPOOL_REPLAY', `replay at close failed: ${String(error)}`, 0, {
+            cause: error,
+          }),
+        );
+      } finally {
+        this.replayingAtClose = false;
+      }
+    }
     clearTimeout(timer);
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.immediate !== undefined) clearImmediate(this.immediate);

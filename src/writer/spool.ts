@@ -301,6 +301,21 @@ export class Spool {
     return file;
   }
 
+  /** True when a replay now would find something: this spool's own spill, or a replayable file. */
+  async hasReplayable(): Promise<boolean> {
+    if ((this.spill?.rows ?? 0) > 0) return true;
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return false;
+    }
+    return names.some((name) => {
+      const match = NAME_RE.exec(name);
+      return match !== null && (match[2] === 'sealed' || !isAlive(Number(match[3])));
+    });
+  }
+
   /** Replayable files in the folder now, with their row counts (read at close for the report). */
   async inventory(): Promise<{ files: string[]; rows: number }> {
     let names: string[];
