@@ -12,9 +12,11 @@ const OUTPUT = path.resolve('test-output');
 const DAY = 86_400_000;
 
 const hasChromium = existsSync(CHROMIUM);
+// Locally a missing browser only skips the browser checks; in CI (.ci/run installs it) it fails.
+const requireChromium = process.env.CI === 'true';
 if (!hasChromium)
   console.warn(
-    `report-dashboard: ${CHROMIUM} is missing, so the browser checks are skipped here. Install it with \`apt-get install -y chromium\` (.ci/run does).`,
+    `report-dashboard: ${CHROMIUM} is missing, so the browser checks are ${requireChromium ? 'failing' : 'skipped'}. Install it with \`apt-get install -y chromium\` (.ci/run does).`,
   );
 
 describe('report model and HTML dashboard', () => {
@@ -105,6 +107,10 @@ describe('report model and HTML dashboard', () => {
     expect(html.split('</script>').length - 1).toBe(3);
     // Nothing is loaded from elsewhere: no src/href to another host (Chromium checks requests too).
     expect(/<(script|link|img)[^>]+(src|href)=/i.test(html)).toBe(false);
+  });
+
+  it.runIf(requireChromium && !hasChromium)('needs Chromium in CI', () => {
+    expect.fail(`${CHROMIUM} is missing: .ci/run should have installed Debian's chromium`);
   });
 
   describe.skipIf(!hasChromium)('in headless Chromium', () => {

@@ -107,6 +107,7 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
     /(postgres(?:ql)?:\/\/[^:/@\s]*:)([^@\s]*)@/gi,
     '$1***@',
   );
-  for (const secret of secrets) if (secret.length > 0) result = result.replaceAll(secret, '***');
+  // Very short secrets would mangle every message; they are masked inside URLs above.
+  for (const secret of secrets) if (secret.length >= 4) result = result.replaceAll(secret, '***');
   return result;
 }

@@ -171,14 +171,12 @@ export async function runDemo(
   const plan = planGoals(total, now, random);
   const rated: Array<{ executionId: string; success: boolean; durationMs: number }> = [];
   const executionIds: string[] = [];
-  let toolRuns = 0;
   for (let i = 0; i < plan.length; i++) {
     const goal = plan[i]!;
     currentAt = goal.at;
     clock.nextGoal(goal.at, random.logNormal(120, 0.3));
     const result = await orchestrator.process(goal.text);
     executionIds.push(result.runId);
-    toolRuns += result.selectedTools.length;
     if (result.selectedTools.length > 0 && random.chance(feedbackShare))
       rated.push({
         executionId: result.runId,
@@ -228,7 +226,7 @@ export async function runDemo(
 
   return {
     goals: plan.length,
-    toolRuns,
+    toolRuns: clock.toolRuns,
     feedback: rated.length,
     generatedToolEvents,
     history: stats,

@@ -17,6 +17,8 @@ export class SimulatedClock extends EventEmitter<OrchestratorEvents> {
   private planningMs = 0;
   private elapsedMs = 0;
   private pendingLatencyMs: number | undefined;
+  /** Tool runs that ended (what reached the middleware as tool:end). */
+  toolRuns = 0;
 
   constructor(source: EventEmitter<OrchestratorEvents>) {
     super();
@@ -52,6 +54,7 @@ export class SimulatedClock extends EventEmitter<OrchestratorEvents> {
     const durationMs = this.pendingLatencyMs ?? e.durationMs ?? 0;
     this.pendingLatencyMs = undefined;
     this.elapsedMs += durationMs;
+    this.toolRuns += 1;
     this.emit('tool:end', { ...e, durationMs });
   }
 
