@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, renderReportHtml, type ReportModel } from '../src/index.js';
+import { runDemo } from '../src/demo/run-demo.js';
 import { openTestStore } from './helpers/db.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -133,10 +134,11 @@ describe('report model and HTML dashboard', () => {
       await browser?.close();
     });
 
-    it('draws every chart, logs no errors and asks the network for nothing', async () => {
+    /** Opens the page, checks that every chart drew and nothing went wrong, saves a screenshot. */
+    async function renderAndCheck(html: string, name: string): Promise<void> {
       await mkdir(OUTPUT, { recursive: true });
-      const file = path.join(OUTPUT, 'report.html');
-      await writeFile(file, renderReportHtml(model));
+      const file = path.join(OUTPUT, `${name}.html`);
+      await writeFile(file, html);
       const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
       const page = await context.newPage();
       const problems: string[] = [];
@@ -154,6 +156,7 @@ describe('report model and HTML dashboard', () => {
         const canvases = [...document.querySelectorAll('canvas')];
         return {
           charts: Object.keys(Chart.instances).length,
+          overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
           canvases: canvases.map((canvas) => {
             const { width, height } = canvas;
             const pixels = canvas.getContext('2d').getImageData(0, 0, width, height).data;
@@ -164,6 +167,7 @@ describe('report model and HTML dashboard', () => {
         };
       })()`)) as {
         charts: number;
+        overflow: number;
         canvases: Array<{ id: string; width: number; height: number; painted: number }>;
       };
       expect(drawn.canvases.map((c) => c.id)).toEqual([
@@ -179,10 +183,29 @@ describe('report model and HTML dashboard', () => {
         // Axes alone paint a little; bars and points paint much more.
         expect(canvas.painted, canvas.id).toBeGreaterThan(0.02 * canvas.width * canvas.height);
       }
+      expect(drawn.overflow, 'the page scrolls sideways').toBeLessThanOrEqual(0);
       expect(problems).toEqual([]);
       expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([]);
-      await page.screenshot({ path: path.join(OUTPUT, 'report-dashboard.png'), fullPage: true });
+      await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: true });
       await context.close();
+    }
+
+    it('draws every chart, logs no errors and asks the network for nothing', async () => {
+      await renderAndCheck(renderReportHtml(model), 'report-dashboard');
+    });
+
+    it("draws the demo's dashboard: thirty tools, recommendations, job history", async () => {
+      const { store } = await openTestStore();
+      await runDemo(store, { goals: 2_000, seed: 5, now });
+      const demo = await buildReport(store, { now });
+      expect(demo.tools.length).toBeGreaterThanOrEqual(28);
+      expect(demo.recommendations.items.length).toBeGreaterThanOrEqual(5);
+      expect(demo.jobs.items.map((j) => j.jobName).sort()).toEqual([
+        'daily-low-performers',
+        'hourly-statistics',
+        'weekly-tool-lifecycle',
+      ]);
+      await renderAndCheck(renderReportHtml(demo), 'report-demo');
     });
   });
 });

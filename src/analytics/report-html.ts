@@ -159,7 +159,7 @@ main { max-width: 1360px; margin: -48px auto 40px; padding: 0 24px; }
 .kpi .value { font-size: 26px; font-weight: 650; margin-top: 4px; font-variant-numeric: tabular-nums; }
 .kpi .sub { color: var(--muted); font-size: 12px; margin-top: 2px; }
 .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 18px; }
-.card { background: var(--card); border-radius: 12px; padding: 16px 18px 18px; box-shadow: 0 1px 3px rgba(15,23,42,.08), 0 4px 14px rgba(15,23,42,.05); min-width: 0; }
+.card { overflow-x: auto; background: var(--card); border-radius: 12px; padding: 16px 18px 18px; box-shadow: 0 1px 3px rgba(15,23,42,.08), 0 4px 14px rgba(15,23,42,.05); min-width: 0; }
 .card.wide { grid-column: 1 / -1; }
 .card h2 { margin: 0 0 2px; font-size: 15px; font-weight: 650; }
 .card .hint { margin: 0 0 12px; color: var(--muted); font-size: 12px; }
@@ -223,8 +223,8 @@ export function renderReportHtml(model: ReportModel): string {
     <div class="card"><h2>Feedback ratings</h2><p class="hint">How users rated executions (1 to 5 stars).</p><div class="chart"><canvas id="chart-ratings"></canvas></div></div>
     <div class="card"><h2>Success rate per intent</h2><p class="hint">Share of goals that succeeded, by the intent the orchestrator picked.</p><div class="chart"><canvas id="chart-intents"></canvas></div></div>
     <div class="card wide"><h2>Open lifecycle recommendations</h2><p class="hint">What the weekly job suggests doing with each tool, and the numbers behind it. Accept or dismiss with <code>dendrite-history recommendations accept|dismiss &lt;id&gt;</code>.</p>${recommendationsSection(model)}</div>
-    <div class="card"><h2>AI-generated tools</h2><p class="hint">Tools the orchestrator wrote for itself, and how they did since.</p>${generatedSection(model)}</div>
-    <div class="card"><h2>Job history</h2><p class="hint">The learning loop's most recent runs.</p>${jobsSection(model)}</div>
+    <div class="card wide"><h2>AI-generated tools</h2><p class="hint">Tools the orchestrator wrote for itself, and how they did since.</p>${generatedSection(model)}</div>
+    <div class="card wide"><h2>Job history</h2><p class="hint">The learning loop's most recent runs.</p>${jobsSection(model)}</div>
   </section>
 </main>
 <footer>dendrite-history · self-contained report, no network needed · charts by Chart.js (MIT)</footer>
