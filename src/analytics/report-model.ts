@@ -1,5 +1,6 @@
 import type { ExecutionStore } from '../store/execution-store.js';
 import type { JsonValue } from '../writer/sanitize.js';
+import { successRateByIntent, type IntentSuccess } from './report-intents.js';
 import {
   selectGeneratedTools,
   selectJobHistory,
@@ -7,7 +8,6 @@ import {
   selectOpenRecommendations,
   selectRatingDistribution,
   selectReportTotals,
-  selectSuccessByIntent,
   selectTablesPresent,
   selectTimeline,
   selectToolReport,
@@ -78,7 +78,7 @@ export interface ReportModel {
   tools: ToolReportRow[];
   timeline: Array<{ bucket: string; executions: number; failures: number }>;
   ratings: Array<{ rating: number; count: number }>;
-  intents: Array<{ intent: string | null; executions: number; successRate: number | null }>;
+  intents: IntentSuccess[];
   generatedTools: Array<{
     toolName: string;
     createdAt: string;
@@ -168,7 +168,7 @@ export async function buildReport(
       store.read(selectToolReport(since, z), 'report: tools'),
       store.read(selectTimeline(since, bucket), 'report: timeline'),
       store.read(selectRatingDistribution(since), 'report: ratings'),
-      store.read(selectSuccessByIntent(since), 'report: intents'),
+      successRateByIntent(store, { since }),
       store.read(selectGeneratedTools(), 'report: generated tools'),
       hasRecommendations
         ? store.read(selectOpenRecommendations(limit), 'report: recommendations')
@@ -225,11 +225,7 @@ export async function buildReport(
       failures: num(r.failures),
     })),
     ratings: ratings.rows.map((r) => ({ rating: num(r.rating), count: num(r.count) })),
-    intents: intents.rows.map((r) => ({
-      intent: (r.intent as string | null) ?? null,
-      executions: num(r.total),
-      successRate: num(r.total) === 0 ? null : num(r.successes) / num(r.total),
-    })),
+    intents,
     generatedTools: generated.rows.map((r) => {
       const usage = byTool.get(r.tool_name as string);
       return {

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import type { ExecutionStore, ToolStatisticsRecord } from '../../index.js';
+import {
+  successRateByIntent,
+  type ExecutionStore,
+  type ToolStatisticsRecord,
+} from '../../index.js';
 import { withStore, type DatabaseChoice } from '../database.js';
 import { CliFailure, EXIT_FAILURE } from '../failure.js';
 import type { CliIo } from '../io.js';
@@ -11,20 +15,19 @@ import {
   wholeNumber,
 } from '../options.js';
 import { millis, percent, printJson, printTable, timestamp, truncate } from '../output.js';
-import { selectSuccessByIntent } from '../../sql/report.js';
 
 interface ReadOptions extends DatabaseChoice {
   json?: boolean;
 }
 
-function latencyFromMetadata(stats: ToolStatisticsRecord, key: 'p50' | 'p95'): number | null {
+/** p50/p95 of the recent window the hourly job keeps in `metadata.durationWindow`, if any. */
+function windowLatency(stats: ToolStatisticsRecord, key: 'p50Ms' | 'p95Ms'): number | null {
   const metadata = stats.metadata;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return null;
-  for (const name of [`${key}DurationMs`, `${key}_duration_ms`, `${key}Ms`, key]) {
-    const value = metadata[name];
-    if (typeof value === 'number') return value;
-  }
-  return null;
+  const window = metadata.durationWindow;
+  if (typeof window !== 'object' || window === null || Array.isArray(window)) return null;
+  const value = window[key];
+  return typeof value === 'number' ? value : null;
 }
 
 function statsRow(s: ToolStatisticsRecord): (string | number)[] {
@@ -35,8 +38,8 @@ function statsRow(s: ToolStatisticsRecord): (string | number)[] {
     s.failedExecutions,
     percent(s.successRate),
     millis(s.avgDurationMs),
-    millis(latencyFromMetadata(s, 'p50')),
-    millis(latencyFromMetadata(s, 'p95')),
+    millis(windowLatency(s, 'p50Ms')),
+    millis(windowLatency(s, 'p95Ms')),
     timestamp(s.lastUsed),
   ];
 }
@@ -48,8 +51,8 @@ const STATS_COLUMNS = [
   { header: 'failed', align: 'right' },
   { header: 'success', align: 'right' },
   { header: 'avg', align: 'right' },
-  { header: 'p50', align: 'right' },
-  { header: 'p95', align: 'right' },
+  { header: 'p50 24h', align: 'right' },
+  { header: 'p95 24h', align: 'right' },
   { header: 'last used' },
 ] as const;
 
@@ -173,16 +176,7 @@ export function registerHistoryCommands(program: Command, io: CliIo): void {
       const overall = await store.getSuccessRate(filter);
       const byIntent =
         opts.intent === undefined
-          ? (
-              await store.read<{ intent: string | null; total: number; successes: number }>(
-                selectSuccessByIntent(opts.since ?? null),
-                'success rate per intent',
-              )
-            ).rows.map((r) => ({
-              intent: r.intent,
-              executions: Number(r.total),
-              successRate: Number(r.total) === 0 ? null : Number(r.successes) / Number(r.total),
-            }))
+          ? await successRateByIntent(store, opts.since === undefined ? {} : { since: opts.since })
           : [];
       if (opts.json)
         return printJson(io, {
