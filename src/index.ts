@@ -156,3 +156,5 @@ export type {
   ToolReportRow,
 } from './analytics/report-model.js';
 export { renderReportHtml } from './analytics/report-html.js';
+export { successRateByIntent } from './analytics/report-intents.js';
+export type { IntentSuccess } from './analytics/report-intents.js';
