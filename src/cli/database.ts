@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  ConnectionError,
+  DendriteError,
   ExecutionStore,
   loadConfig,
   startEmbeddedPostgres,
@@ -25,6 +27,12 @@ export interface Target extends TargetDescription {
   config: DatabaseConfig;
   server: EmbeddedServer | undefined;
   dataDir: string | undefined;
+}
+
+function codeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null
+    ? (error as { code?: unknown }).code
+    : undefined;
 }
 
 function embeddedDir(choice: DatabaseChoice): string | undefined {
@@ -92,6 +100,11 @@ export async function withStore<T>(
     const store = await ExecutionStore.open({
       config: target.config,
       migrate: options.migrate ?? target.server !== undefined,
+    }).catch((error: unknown) => {
+      // pg reports a connect timeout (a host that never answers) as an Error without a code; while
+      // connecting, anything unclassified means the server could not be reached.
+      if (error instanceof DendriteError || codeOf(error) !== undefined) throw error;
+      throw new ConnectionError(`no answer within the connect timeout`, { cause: error });
     });
     try {
       return await fn(store, target);

@@ -52,7 +52,7 @@ export function describeFailure(error: unknown, target?: TargetDescription): Cli
   switch (codeOf(error)) {
     case 'CONNECTION': {
       if (target?.embedded) return new CliFailure(message, EXIT_USAGE);
-      const reason = causeCode(error) ?? 'no answer';
+      const reason = causeCode(error) ?? 'no answer in time';
       return new CliFailure(
         [
           `cannot reach PostgreSQL at ${where} (${reason}).`,
