@@ -30,7 +30,7 @@ async function writeBatch(store: ExecutionStore, executionId: string, rows: Row[
     `INSERT INTO tool_executions (call_id, execution_id, tool_name, success, duration_ms, created_at)
      SELECT u.c, $1, u.t, u.s, u.d, u.at
        FROM unnest($2::uuid[], $3::varchar[], $4::boolean[], $5::integer[], $6::timestamptz[]) AS u(c, t, s, d, at)
-     ON CONFLICT (call_id) DO NOTHING`,
+     ON CONFLICT (execution_id, call_id) DO NOTHING`,
     [
       executionId,
       rows.map((r) => r.callId),

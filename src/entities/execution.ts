@@ -6,7 +6,7 @@ import type { JsonValue } from '../writer/sanitize.js';
 /** One goal processed by the orchestrator. */
 @Entity({ name: 'executions' })
 @Index('idx_executions_goal_id', ['goalId'])
-@Index('idx_executions_created_at', ['createdAt'])
+@Index('idx_executions_created_at', ['createdAt', 'executionId'])
 @Index('idx_executions_success', ['success'])
 @Index('idx_executions_intent', ['intent'])
 export class Execution {

@@ -8,6 +8,7 @@ import { JobRun } from './job-run.js';
 import { ToolDurationTotals } from './tool-duration-totals.js';
 import { ToolLifecycleRecommendation } from './tool-lifecycle-recommendation.js';
 import { ToolStatisticsDelta } from './tool-statistics-delta.js';
+import { ExecutionOutcomesHourly } from './execution-outcomes-hourly.js';
 
 export {
   Execution,
@@ -20,10 +21,12 @@ export {
   ToolDurationTotals,
   ToolLifecycleRecommendation,
   ToolStatisticsDelta,
+  ExecutionOutcomesHourly,
 };
 
 /** Every entity and view entity, for DataSource options. */
 export const entities = [
+  ExecutionOutcomesHourly,
   Execution,
   ToolExecution,
   ToolStatistics,

@@ -2,13 +2,16 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import type { Execution } from './execution.js';
 import type { JsonValue } from '../writer/sanitize.js';
 
-/** One tool run inside an execution. `call_id` is the client-generated idempotency key. */
+/**
+ * One tool run inside an execution. (execution_id, call_id) is the client-generated idempotency
+ * key: as unique as call_id, and valid when the table is distributed by execution_id.
+ */
 @Entity({ name: 'tool_executions' })
 @Index('idx_tool_executions_tool_name', ['toolName'])
 @Index('idx_tool_executions_success', ['success'])
 @Index('idx_tool_executions_created_at', ['createdAt'])
 @Index('idx_tool_executions_execution_id', ['executionId'])
-@Index('uq_tool_executions_call_id', ['callId'], { unique: true })
+@Index('uq_tool_executions_call_id', ['executionId', 'callId'], { unique: true })
 export class ToolExecution {
   @PrimaryGeneratedColumn('identity', {
     name: 'id',

@@ -39,12 +39,33 @@ export function selectRecentExecutions(limit: number): Query {
   };
 }
 
+/**
+ * Successes and rated executions, optionally for one intent and since a time. Whole UTC hours come
+ * from execution_outcomes_hourly (kept by triggers); the part of the first hour after `since` is
+ * counted from executions through the created_at index. Cost: buckets plus at most an hour of rows.
+ */
 export function selectSuccessRate(intent: string | null, since: Date | null): Query {
   return {
-    text: `SELECT count(*) FILTER (WHERE success) AS successes, count(success) AS rated
-             FROM executions
-            WHERE ($1::varchar IS NULL OR intent = $1)
-              AND ($2::timestamptz IS NULL OR created_at >= $2)`,
+    text: `WITH bounds AS (
+             SELECT CASE WHEN $2::timestamptz IS NULL THEN NULL
+                         WHEN date_trunc('hour', $2::timestamptz AT TIME ZONE 'UTC') = $2::timestamptz AT TIME ZONE 'UTC'
+                           THEN $2::timestamptz AT TIME ZONE 'UTC'
+                         ELSE date_trunc('hour', $2::timestamptz AT TIME ZONE 'UTC') + interval '1 hour' END AS first_full_hour),
+           buckets AS (
+             SELECT coalesce(sum(h.successes), 0) AS successes, coalesce(sum(h.rated), 0) AS rated
+               FROM execution_outcomes_hourly h, bounds b
+              WHERE ($1::varchar IS NULL OR h.intent = $1)
+                AND (b.first_full_hour IS NULL OR h.hour >= b.first_full_hour)),
+           head AS (
+             SELECT count(*) FILTER (WHERE e.success) AS successes, count(e.success) AS rated
+               FROM executions e, bounds b
+              WHERE b.first_full_hour IS NOT NULL
+                AND e.created_at >= $2::timestamptz
+                AND e.created_at < b.first_full_hour AT TIME ZONE 'UTC'
+                AND ($1::varchar IS NULL OR e.intent = $1))
+           SELECT (buckets.successes + head.successes)::bigint AS successes,
+                  (buckets.rated + head.rated)::bigint AS rated
+             FROM buckets, head`,
     values: [intent, since],
   };
 }

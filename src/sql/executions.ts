@@ -51,11 +51,11 @@ export function insertToolExecution(row: ToolExecutionRow): Query {
     text: `WITH ins AS (
              INSERT INTO tool_executions (call_id, execution_id, tool_name, parameters, result, success, error, duration_ms, created_at)
              VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, coalesce($9, now()))
-             ON CONFLICT (call_id) DO NOTHING
+             ON CONFLICT (execution_id, call_id) DO NOTHING
              RETURNING id)
            SELECT id FROM ins
            UNION ALL
-           SELECT id FROM tool_executions WHERE call_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+           SELECT id FROM tool_executions WHERE execution_id = $2 AND call_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
     values: [
       row.callId,
       row.executionId,
@@ -106,7 +106,7 @@ export function bulkInsertToolExecutions(rows: readonly ToolExecutionRow[]): Que
                          $9::timestamptz[]) WITH ORDINALITY
                   AS u(call_id, execution_id, tool_name, parameters, result, success, error, duration_ms, created_at, ord)
             ORDER BY u.ord
-           ON CONFLICT (call_id) DO NOTHING`,
+           ON CONFLICT (execution_id, call_id) DO NOTHING`,
     values: [
       rows.map((r) => r.callId),
       rows.map((r) => r.executionId),
