@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { buildReport, renderReportHtml } from '../../index.js';
@@ -11,7 +12,7 @@ import { writeDashboard } from './report.js';
 
 interface DemoCommandOptions extends DatabaseChoice {
   goals: number;
-  seed: number;
+  seed?: number;
   html: string;
   fresh?: boolean;
 }
@@ -26,9 +27,8 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .option('--goals <n>', 'how many sample goals', wholeNumber(1, 1_000_000), 5_000)
     .option(
       '--seed <n>',
-      'seed of the random choices (same seed, same story)',
+      'seed of the random choices (same seed, same story; default: a new one each run)',
       wholeNumber(0, 2 ** 32 - 1),
-      1,
     )
     .option('--html <file>', 'where to write the dashboard', 'report.html')
     .option('--fresh', 'start from an empty embedded database (deletes <dir>/pg first)')
@@ -54,10 +54,12 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
             ? `database: ${store.describe()}`
             : `embedded PostgreSQL ${target.server.port} · data in ${path.relative(io.cwd, target.dataDir ?? '') || '.'} (kept between runs; --fresh to start over)`,
         );
+        const seed = opts.seed ?? randomInt(2 ** 31);
+        io.out(`seed ${seed} (--seed ${seed} tells the same story again)`);
         const progress = startProgress(io, 'goals', opts.goals);
         const result = await runDemo(store, {
           goals: opts.goals,
-          seed: opts.seed,
+          seed,
           ...(target.dataDir === undefined
             ? {}
             : { spoolDir: path.join(path.dirname(target.dataDir), 'spool') }),
