@@ -1,7 +1,9 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './helpers/db.js';
 
@@ -37,10 +39,17 @@ function extractBlocks(markdown: string): { run: Block[]; skipped: Block[] } {
   return { run, skipped };
 }
 
-const readme = await readFile(path.resolve('README.md'), 'utf8');
+/** The repository, fixed before the examples move the working folder elsewhere. */
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+function slug(name: string): string {
+  return name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+}
+
+const readme = await readFile(path.join(repo, 'README.md'), 'utf8');
 const { run: blocks, skipped } = extractBlocks(readme);
-const source = path.resolve('src/index.ts');
-const scratch = path.resolve('test-output', 'readme');
+const source = path.join(repo, 'src/index.ts');
+const scratch = path.join(repo, 'test-output', 'readme');
 
 describe('README examples', () => {
   let cwd: string;
@@ -69,12 +78,53 @@ describe('README examples', () => {
       console.info(`README: not running ${block.name} (line ${block.line})`);
   });
 
+  it('type-checks every example, as a user compiling it would', async () => {
+    // Same compiler and settings as the project, 'dendrite-history' resolved to this source.
+    const dir = path.join(scratch, 'typecheck');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const files: string[] = [];
+    for (const block of blocks) {
+      const file = path.join(dir, `${slug(block.name)}.ts`);
+      const specifier = path
+        .relative(dir, path.join(repo, 'src/index.js'))
+        .split(path.sep)
+        .join('/');
+      const code = block.code.replaceAll(/from\s+(['"])dendrite-history\1/g, `from '${specifier}'`);
+      await writeFile(file, `${code}\nexport {};\n`);
+      files.push(file);
+    }
+    const tsconfig = path.join(dir, 'tsconfig.json');
+    await writeFile(
+      tsconfig,
+      JSON.stringify({
+        extends: path.join(repo, 'tsconfig.json'),
+        compilerOptions: { noEmit: true, rootDir: repo },
+        include: [],
+        files,
+      }),
+    );
+    const require = createRequire(import.meta.url);
+    const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+    const result = spawnSync(process.execPath, [tsc, '-p', tsconfig], { encoding: 'utf8' });
+    const errors = `${result.stdout}${result.stderr}`
+      .split('\n')
+      .filter((line) => /error TS\d+/.test(line))
+      .map((line) => {
+        const block = blocks.find((b) => line.includes(`${slug(b.name)}.ts`));
+        return block === undefined
+          ? line
+          : `README.md "${block.name}" (block at line ${block.line}): ${line.replace(/^.*?\.ts/, '')}`;
+      });
+    expect(errors).toEqual([]);
+  });
+
   it.each(blocks.map((block) => [block.name, block] as const))('%s runs', async (_name, block) => {
     const code = block.code.replaceAll(
       /from\s+(['"])dendrite-history\1/g,
       `from ${JSON.stringify(pathToFileURL(source).href)}`,
     );
-    const file = path.join(scratch, `${block.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.ts`);
+    const file = path.join(scratch, `${slug(block.name)}.ts`);
     // `export {}` makes each block a module of its own (top-level await, no shared names).
     await writeFile(file, `// README.md line ${block.line}\n${code}\nexport {};\n`);
     try {
