@@ -275,3 +275,27 @@ describe('dendrite-history command line', () => {
     },
   );
 });
+
+describe('progress', () => {
+  it('prints a plain line every tenth of the way when not on a terminal, the last one at 100%', async () => {
+    const { startProgress } = await import('../src/cli/progress.js');
+    const lines: string[] = [];
+    const io = {
+      out: () => undefined,
+      err: (text: string) => void lines.push(text),
+      writeOut: () => undefined,
+      writeErr: () => undefined,
+      tty: undefined,
+      env: {},
+      cwd: process.cwd(),
+      waitForShutdown: () => Promise.resolve('SIGTERM'),
+    };
+    const progress = startProgress(io, 'goals', 1_003);
+    for (let done = 1; done <= 1_003; done++) progress.update(done);
+    progress.update(1_003);
+    progress.stop();
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toMatch(/^goals: 101\/1003 \(10%\)/);
+    expect(lines.at(-1)).toMatch(/^goals: 1003\/1003 \(100%\)/);
+  });
+});
