@@ -135,7 +135,17 @@ describe('report model and HTML dashboard', () => {
     });
 
     /** Opens the page, checks that every chart drew and nothing went wrong, saves a screenshot. */
-    async function renderAndCheck(html: string, name: string): Promise<void> {
+    async function renderAndCheck(
+      html: string,
+      name: string,
+      expected: readonly string[] = [
+        'chart-success',
+        'chart-latency',
+        'chart-timeline',
+        'chart-ratings',
+        'chart-intents',
+      ],
+    ): Promise<void> {
       await mkdir(OUTPUT, { recursive: true });
       const file = path.join(OUTPUT, `${name}.html`);
       await writeFile(file, html);
@@ -170,13 +180,7 @@ describe('report model and HTML dashboard', () => {
         overflow: number;
         canvases: Array<{ id: string; width: number; height: number; painted: number }>;
       };
-      expect(drawn.canvases.map((c) => c.id)).toEqual([
-        'chart-success',
-        'chart-latency',
-        'chart-timeline',
-        'chart-ratings',
-        'chart-intents',
-      ]);
+      expect(drawn.canvases.map((c) => c.id)).toEqual(expected);
       expect(drawn.charts).toBe(drawn.canvases.length);
       for (const canvas of drawn.canvases) {
         expect(canvas.width, canvas.id).toBeGreaterThan(100);
@@ -192,6 +196,17 @@ describe('report model and HTML dashboard', () => {
 
     it('draws every chart, logs no errors and asks the network for nothing', async () => {
       await renderAndCheck(renderReportHtml(model), 'report-dashboard');
+    });
+
+    it('shows an empty history as notes and empty charts, without errors', async () => {
+      const { store } = await openTestStore();
+      const empty = await buildReport(store, { now });
+      expect(empty.totals.executions).toBe(0);
+      await renderAndCheck(renderReportHtml(empty), 'report-empty', [
+        'chart-timeline',
+        'chart-ratings',
+        'chart-intents',
+      ]);
     });
 
     it("draws the demo's dashboard: thirty tools, recommendations, job history", async () => {

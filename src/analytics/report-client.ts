@@ -154,7 +154,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       interaction: { mode: 'index', intersect: false },
       scales: {
         x: { stacked: true, grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
-        y: { stacked: true, beginAtZero: true, title: { display: true, text: 'goal executions' } },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'goal executions' } },
         rate: { position: 'right', min: 0, max: 1, grid: { display: false },
           ticks: { callback: function (v) { return Math.round(v * 100) + '%'; } } }
       },
@@ -177,7 +177,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
         backgroundColor: ratings.map(function (r) { return ratingColors[r.rating - 1]; }), borderRadius: 4 }]
     },
     options: {
-      scales: { x: { grid: { display: false }, ticks: { color: C.warn } }, y: { beginAtZero: true } },
+      scales: { x: { grid: { display: false }, ticks: { color: C.warn } }, y: { beginAtZero: true, ticks: { precision: 0 } } },
       plugins: { legend: { display: false } }
     }
   });
