@@ -52,7 +52,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         io.out(
           target.server === undefined
             ? `database: ${store.describe()}`
-            : `embedded PostgreSQL ${target.server.port} · data in ${path.relative(io.cwd, target.dataDir ?? '') || '.'} (kept between runs; --fresh to start over)`,
+            : `embedded PostgreSQL on 127.0.0.1:${target.server.port} · data in ${path.relative(io.cwd, target.dataDir ?? '') || '.'} (kept between runs; --fresh to start over)`,
         );
         const seed = opts.seed ?? randomInt(2 ** 31);
         io.out(`seed ${seed} (--seed ${seed} tells the same story again)`);
@@ -81,8 +81,14 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         io.out(
           `dashboard: ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, opens offline) · demo took ${seconds.toFixed(1)} s (${Math.round(result.goals / (t.totalMs / 1000)).toLocaleString('en')} goals/s end to end)`,
         );
+        const flag =
+          target.server === undefined
+            ? ''
+            : opts.embedded === DEFAULT_EMBEDDED_DIR || opts.embedded === true
+              ? ' --embedded'
+              : ` --embedded ${String(opts.embedded)}`;
         io.out(
-          'next: dendrite-history top-tools --embedded · dendrite-history recommendations --embedded',
+          `next: dendrite-history top-tools${flag} · dendrite-history recommendations${flag} · dendrite-history report${flag} --html report.html`,
         );
       },
       { migrate: true },
