@@ -45,7 +45,13 @@ export function printSummary(io: CliIo, summary: unknown): void {
     const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
     printTable(
       io,
-      columns.map((header) => ({ header })),
+      columns.map((header) => ({
+        header,
+        // Numbers, rates and intervals read best right-aligned.
+        align: rows.every((row) => typeof row[header] === 'number' || isInterval(row[header]))
+          ? ('right' as const)
+          : ('left' as const),
+      })),
       rows.map((row) => columns.map((column) => cell(column, row[column]))),
     );
   }
