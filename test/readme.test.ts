@@ -72,6 +72,33 @@ describe('README examples', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
+  it('skips exactly the blocks marked not-run', () => {
+    const sample = [
+      '## A',
+      '```ts',
+      'run1();',
+      '```',
+      '<!-- not-run: loops forever -->',
+      '',
+      '```ts',
+      'forever();',
+      '```',
+      '```sh',
+      'echo not ts',
+      '```',
+      '## B',
+      '```typescript',
+      'run2();',
+      '```',
+    ].join('\n');
+    const { run, skipped } = extractBlocks(sample);
+    expect(run.map((b) => [b.name, b.code])).toEqual([
+      ['A #1', 'run1();'],
+      ['B #1', 'run2();'],
+    ]);
+    expect(skipped.map((b) => b.code)).toEqual(['forever();']);
+  });
+
   it('has examples to run, and says which it skips', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     for (const block of skipped)
