@@ -10,6 +10,9 @@ import { unitRows, type HistoryUnit } from './unit.js';
 
 export type OverflowPolicy = 'spool' | 'drop';
 
+/** How many batches' worth of rows one statement may carry while the writer is behind. */
+const BACKLOG_BATCH_FACTOR = 4;
+
 export interface WriterStats {
   /** Rows held in memory: waiting, being written, or about to be spooled. */
   queued: number;
@@ -228,7 +231,13 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
   private take(): Entry[] {
     const batch: Entry[] = [];
     let rows = 0;
-    while (this.head < this.queue.length && rows < this.o.batchSize) {
+    // Behind (a backlog of several batches): write bigger batches. Fewer commits per row let the
+    // writer catch up instead of overflowing to the spool, which would write every row twice.
+    const limit =
+      this.queuedRows >= 2 * this.o.batchSize
+        ? BACKLOG_BATCH_FACTOR * this.o.batchSize
+        : this.o.batchSize;
+    while (this.head < this.queue.length && rows < limit) {
       const entry = this.queue[this.head]!;
       this.queue[this.head] = undefined as unknown as Entry;
       this.head += 1;
