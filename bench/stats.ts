@@ -62,18 +62,28 @@ async function loadHistory(store: ExecutionStore, offset: number, count: number)
 }
 
 let callSeq = 0;
-/** 10,000 new rows in 10 statements like the batch writer's; a fifth carry an old created_at. */
+/**
+ * 10,000 new rows in 10 statements like the batch writer's, RUNS_PER_EXECUTION to an execution
+ * as in the history; a fifth carry an old created_at (replayed spools).
+ */
 async function addNewRows(store: ExecutionStore): Promise<void> {
-  const executionId = await store.storeExecution({ goalText: 'bench round' });
   for (let b = 0; b < 10; b++) {
     const base = 1_000_000_000 + callSeq;
     callSeq += NEW_ROWS / 10;
     await store.pool.query(
+      `INSERT INTO executions (execution_id, goal_text, intent, success, created_at)
+       SELECT lpad(to_hex(($1::bigint + g) / $3::bigint), 32, '0')::uuid, 'bench round', 'tool_use', true, now()
+         FROM generate_series(0, $2::int - 1, $3::int) g
+       ON CONFLICT DO NOTHING`,
+      [base, NEW_ROWS / 10, RUNS_PER_EXECUTION],
+    );
+    await store.pool.query(
       `INSERT INTO tool_executions (call_id, execution_id, tool_name, success, duration_ms, created_at)
-       SELECT lpad(to_hex($1::bigint + g), 32, '0')::uuid, $2, 'tool_' || (g % ${TOOLS}), g % 10 <> 0, 10 + (g * 17) % 1500,
+       SELECT lpad(to_hex($1::bigint + g), 32, '0')::uuid, lpad(to_hex(($1::bigint + g) / $3::bigint), 32, '0')::uuid,
+              'tool_' || (g % ${TOOLS}), g % 10 <> 0, 10 + (g * 17) % 1500,
               CASE WHEN g % 5 = 0 THEN now() - (g % 20) * interval '1 day' ELSE now() END
-         FROM generate_series(1, $3::int) g`,
-      [base, executionId, NEW_ROWS / 10],
+         FROM generate_series(0, $2::int - 1) g`,
+      [base, NEW_ROWS / 10, RUNS_PER_EXECUTION],
     );
   }
 }
