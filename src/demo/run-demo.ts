@@ -7,7 +7,6 @@ import {
   type HistoryStats,
   type ToolParams,
 } from '../index.js';
-import { alignToolRunTimes } from '../sql/demo.js';
 import { DEMO_TOOLS, FEEDBACK_TEXT, UNUSED_GENERATED_TOOLS, type DemoTool } from './catalogue.js';
 import { planGoals, successRateAt } from './goals.js';
 import { Random } from './random.js';
@@ -170,13 +169,11 @@ export async function runDemo(
 
   const plan = planGoals(total, now, random);
   const rated: Array<{ executionId: string; success: boolean; durationMs: number }> = [];
-  const executionIds: string[] = [];
   for (let i = 0; i < plan.length; i++) {
     const goal = plan[i]!;
     currentAt = goal.at;
     clock.nextGoal(goal.at, random.logNormal(120, 0.3));
     const result = await orchestrator.process(goal.text);
-    executionIds.push(result.runId);
     if (result.selectedTools.length > 0 && random.chance(feedbackShare))
       rated.push({
         executionId: result.runId,
@@ -198,9 +195,6 @@ export async function runDemo(
     throw new Error(
       `the middleware could not write everything (${closed.spooledRows} rows spooled${historyErrors.length > 0 ? `; ${historyErrors[0]!.message}` : ''})`,
     );
-  for (let i = 0; i < executionIds.length; i += 5_000)
-    await store.run(alignToolRunTimes(executionIds.slice(i, i + 5_000)), 'demo: tool run times');
-  await store.recomputeStatistics();
   const written = performance.now();
 
   options.onPhase?.('feedback');

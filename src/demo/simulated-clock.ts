@@ -23,7 +23,12 @@ export class SimulatedClock extends EventEmitter<OrchestratorEvents> {
   constructor(source: EventEmitter<OrchestratorEvents>) {
     super();
     source.on('process:start', (e) => this.onStart(e));
-    source.on('tool:start', (e) => this.emit('tool:start', e));
+    source.on('tool:start', (e) =>
+      this.emit('tool:start', {
+        ...e,
+        startedAt: new Date(this.startedAt.getTime() + this.elapsedMs),
+      }),
+    );
     source.on('tool:end', (e) => this.onToolEnd(e));
     source.on('process:end', (e) => this.onEnd(e));
     source.on('process:error', (e) => this.emit('process:error', e));

@@ -244,7 +244,7 @@ export class ExecutionHistory extends EventEmitter<HistoryEvents> {
         success: false,
         error: null,
         durationMs: null,
-        createdAt: new Date(),
+        createdAt: toDate(e.startedAt) ?? new Date(),
       },
     });
   }

@@ -21,6 +21,8 @@ export interface ToolStartEvent {
   callId: string;
   toolName: string;
   parameters?: unknown;
+  /** When the tool started (Date or epoch ms); stored as the row's created_at. Default: now. */
+  startedAt?: Date | number;
 }
 
 export interface ToolEndEvent {
