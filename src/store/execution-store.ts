@@ -237,12 +237,7 @@ export class ExecutionStore implements AsyncDisposable {
     query: Query,
     context: string,
   ): Promise<pg.QueryResult<R>> {
-    this.assertOpen();
-    try {
-      return await this.pool.query<R>(query.text, query.values);
-    } catch (error) {
-      throw mapDatabaseError(error, context);
-    }
+    return await this.execute<R>(this.pool, query, context);
   }
 
   /** Runs one read statement on the read pool (replica when configured). */
@@ -250,9 +245,17 @@ export class ExecutionStore implements AsyncDisposable {
     query: Query,
     context: string,
   ): Promise<pg.QueryResult<R>> {
+    return await this.execute<R>(this.readPool, query, context);
+  }
+
+  private async execute<R extends pg.QueryResultRow>(
+    pool: pg.Pool,
+    query: Query,
+    context: string,
+  ): Promise<pg.QueryResult<R>> {
     this.assertOpen();
     try {
-      return await this.readPool.query<R>(query.text, query.values);
+      return await pool.query<R>(query.text, query.values);
     } catch (error) {
       throw mapDatabaseError(error, context);
     }

@@ -53,3 +53,33 @@ export function formatResult(result: ScenarioResult): string {
   const verdict = result.problems.length === 0 ? 'OK' : `FAIL: ${result.problems.join('; ')}`;
   return `${result.name.padEnd(22)} ${figures}  ${verdict}`;
 }
+
+/** The delivery checks every write scenario makes: all sent stored once, nothing left behind. */
+export function deliveryProblems(
+  problems: string[],
+  sent: { runs: number; toolRuns: number },
+  stored: { executions: number; toolRuns: number; duplicateToolRuns: number },
+  leftover: { spooledRows: number; dropped: number },
+): void {
+  expectFigure(
+    problems,
+    stored.executions === sent.runs,
+    `stored ${stored.executions} of ${sent.runs} executions`,
+  );
+  expectFigure(
+    problems,
+    stored.toolRuns === sent.toolRuns,
+    `stored ${stored.toolRuns} of ${sent.toolRuns} tool runs`,
+  );
+  expectFigure(
+    problems,
+    stored.duplicateToolRuns === 0,
+    `${stored.duplicateToolRuns} duplicated tool runs`,
+  );
+  expectFigure(problems, leftover.dropped === 0, `${leftover.dropped} rows dropped`);
+  expectFigure(
+    problems,
+    leftover.spooledRows === 0,
+    `${leftover.spooledRows} rows left in the spool`,
+  );
+}

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { ExecutionStore, attachExecutionHistory } from '../../../src/index.js';
-import { expectFigure, sleep, storedCounts, type ScenarioResult } from './common.js';
+import {
+  deliveryProblems,
+  expectFigure,
+  sleep,
+  storedCounts,
+  type ScenarioResult,
+} from './common.js';
 import { drive, referenceOrchestrator } from './workload.js';
 
 /**
@@ -59,26 +65,10 @@ export async function connectionResets(options: {
       terminated > 0,
       'no writer session was caught mid-statement; the scenario proved nothing',
     );
-    expectFigure(
-      problems,
-      stored.executions === run.runIds.length,
-      `stored ${stored.executions} of ${run.runIds.length}`,
-    );
-    expectFigure(
-      problems,
-      stored.toolRuns === run.toolEnds,
-      `stored ${stored.toolRuns} of ${run.toolEnds} tool runs`,
-    );
-    expectFigure(
-      problems,
-      stored.duplicateToolRuns === 0,
-      `${stored.duplicateToolRuns} duplicated`,
-    );
-    expectFigure(
-      problems,
-      closed.spooledRows === 0 && stats.dropped === 0,
-      'rows left spooled or dropped',
-    );
+    deliveryProblems(problems, { runs: run.runIds.length, toolRuns: run.toolEnds }, stored, {
+      spooledRows: closed.spooledRows,
+      dropped: stats.dropped,
+    });
     return {
       name: 'connection-resets',
       figures: {
@@ -141,21 +131,10 @@ export async function statementTimeouts(options: {
       stats.retried > 0,
       'no statement timed out; the scenario proved nothing',
     );
-    expectFigure(
-      problems,
-      stored.executions === run.runIds.length,
-      `stored ${stored.executions} of ${run.runIds.length}`,
-    );
-    expectFigure(
-      problems,
-      stored.toolRuns === run.toolEnds,
-      `stored ${stored.toolRuns} of ${run.toolEnds} tool runs`,
-    );
-    expectFigure(
-      problems,
-      closed.spooledRows === 0 && stats.dropped === 0,
-      'rows left spooled or dropped',
-    );
+    deliveryProblems(problems, { runs: run.runIds.length, toolRuns: run.toolEnds }, stored, {
+      spooledRows: closed.spooledRows,
+      dropped: stats.dropped,
+    });
     return {
       name: 'statement-timeout',
       figures: {

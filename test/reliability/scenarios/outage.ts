@@ -7,6 +7,7 @@ import {
   startEmbeddedPostgres,
 } from '../../../src/index.js';
 import {
+  deliveryProblems,
   expectFigure,
   percentile,
   sleep,
@@ -85,27 +86,10 @@ export async function outageUnderLoad(options: OutageOptions): Promise<ScenarioR
     const heapBoundMb = (maxQueueRows * 2048) / 2 ** 20 + 48;
     const sent = run.runIds.length;
     const problems: string[] = [];
-    expectFigure(
-      problems,
-      stored.executions === sent,
-      `stored ${stored.executions} of ${sent} executions`,
-    );
-    expectFigure(
-      problems,
-      stored.toolRuns === run.toolEnds,
-      `stored ${stored.toolRuns} of ${run.toolEnds} tool runs`,
-    );
-    expectFigure(
-      problems,
-      stored.duplicateToolRuns === 0,
-      `${stored.duplicateToolRuns} duplicated tool runs`,
-    );
-    expectFigure(problems, stats.dropped === 0, `${stats.dropped} rows dropped`);
-    expectFigure(
-      problems,
-      closed.spooledRows === 0,
-      `${closed.spooledRows} rows left in the spool`,
-    );
+    deliveryProblems(problems, { runs: sent, toolRuns: run.toolEnds }, stored, {
+      spooledRows: closed.spooledRows,
+      dropped: stats.dropped,
+    });
     expectFigure(
       problems,
       heapGrowthMb < heapBoundMb,
