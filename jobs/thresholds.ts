@@ -31,6 +31,11 @@ export interface LearningThresholds {
   watchWeekDays: number;
   /** hourly-statistics: window of the p50/p95 durations, in hours. Default 24. */
   durationWindowHours: number;
+  /**
+   * weekly: days a recommendation the user accepted or dismissed keeps the same (tool, action)
+   * from being opened again, so a dismissed "archive" does not come back every week. Default 28.
+   */
+  settledQuietDays: number;
 }
 
 export const DEFAULT_THRESHOLDS: Readonly<LearningThresholds> = Object.freeze({
@@ -48,6 +53,7 @@ export const DEFAULT_THRESHOLDS: Readonly<LearningThresholds> = Object.freeze({
   watchMinExecutionsPerWeek: 10,
   watchWeekDays: 7,
   durationWindowHours: 24,
+  settledQuietDays: 28,
 });
 
 const RATES = new Set<keyof LearningThresholds>([

@@ -25,6 +25,8 @@ export interface LifecycleSummary {
   created: number;
   /** Open recommendations that already existed and were refreshed with this week's evidence. */
   refreshed: number;
+  /** Found again but not reopened: the user accepted or dismissed them within `settledQuietDays`. */
+  quieted: number;
   asOf: string;
 }
 
@@ -152,6 +154,7 @@ export const weeklyToolLifecycle: JobDefinition = {
 
     let created = 0;
     let refreshed = 0;
+    const stored: LifecycleRecommendation[] = [];
     for (const rec of found) {
       const result = await store.run(
         upsertRecommendation(
@@ -160,20 +163,23 @@ export const weeklyToolLifecycle: JobDefinition = {
           rec.reason,
           JSON.stringify(rec.evidence),
           runId,
+          t.settledQuietDays,
         ),
         'weekly-tool-lifecycle',
       );
       const row = result.rows[0];
-      if (row === undefined) continue;
+      if (row === undefined) continue; // settled by the user recently: not reopened
+      stored.push(rec);
       const isNew = row.inserted === true;
       if (isNew) created++;
       else refreshed++;
       await recommend({ recommendation: toRecommendation(row), isNew });
     }
     const summary: LifecycleSummary = {
-      recommendations: found,
+      recommendations: stored,
       created,
       refreshed,
+      quieted: found.length - stored.length,
       asOf: now.toISOString(),
     };
     return summary;

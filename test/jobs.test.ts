@@ -130,9 +130,17 @@ describe('learning-loop jobs on crafted histories', () => {
       ValidationError,
     );
     expect(await store.listRecommendations({ status: 'accepted' })).toHaveLength(1);
-    // The settled one comes back as a new open recommendation next week; the other stays open.
+    // Settled ones stay quiet next week (settledQuietDays, 28 by default); the others are refreshed.
     const next = (await runJob(store, 'weekly-tool-lifecycle')) as LifecycleSummary;
-    expect(next).toMatchObject({ created: 2, refreshed: 2 });
+    expect(next).toMatchObject({ created: 0, refreshed: 2, quieted: 2 });
+    expect(next.recommendations.map((r) => r.toolName).sort()).toEqual(
+      (await store.listRecommendations({ status: 'open' })).map((r) => r.toolName).sort(),
+    );
+    // Once the quiet period is over, the same findings open new recommendations.
+    const later = (await runJob(store, 'weekly-tool-lifecycle', {
+      thresholds: { settledQuietDays: 0 },
+    })) as LifecycleSummary;
+    expect(later).toMatchObject({ created: 2, refreshed: 2, quieted: 0 });
   });
 
   it('hourly-statistics folds new runs into tool_statistics', async () => {

@@ -6,21 +6,30 @@ export const RECOMMENDATION_COLUMNS = `id, tool_name, action, reason, evidence, 
  * Records a recommendation, or refreshes the open one for the same (tool, action): reason,
  * evidence and job run are replaced, created_at is kept. `inserted` tells which happened.
  */
+/**
+ * Opens a recommendation, or refreshes the open one for the same (tool, action). Returns no row
+ * when the user settled (accepted or dismissed) that (tool, action) within the last `quietDays`.
+ */
 export function upsertRecommendation(
   toolName: string,
   action: string,
   reason: string,
   evidenceJson: string,
   jobRunId: number | null,
+  quietDays: number,
 ): Query {
   return {
     text: `INSERT INTO tool_lifecycle_recommendations AS r (tool_name, action, reason, evidence, job_run_id)
-           VALUES ($1, $2, $3, $4::jsonb, $5)
+           SELECT $1::varchar, $2::varchar, $3::text, $4::jsonb, $5::bigint
+            WHERE NOT EXISTS (
+              SELECT 1 FROM tool_lifecycle_recommendations s
+               WHERE s.tool_name = $1::varchar AND s.action = $2::varchar AND s.status <> 'open'
+                 AND s.updated_at > now() - $6::double precision * interval '1 day')
            ON CONFLICT (tool_name, action) WHERE status = 'open' DO UPDATE SET
              reason = EXCLUDED.reason, evidence = EXCLUDED.evidence, job_run_id = EXCLUDED.job_run_id,
              updated_at = now()
            RETURNING ${RECOMMENDATION_COLUMNS}, (xmax = 0) AS inserted`,
-    values: [toolName, action, reason, evidenceJson, jobRunId],
+    values: [toolName, action, reason, evidenceJson, jobRunId, quietDays],
   };
 }
 
