@@ -110,7 +110,7 @@ export function registerPruneCommand(program: Command, io: CliIo): void {
       if (opts.json) return printJson(io, result);
       io.out(
         `${result.aborted ? 'stopped after deleting' : 'deleted'} ${result.executions} executions, ` +
-          `${result.toolExecutions} tool runs and ${result.feedback} ratings in ${result.batches} batches`,
+          `${result.toolExecutions} tool runs and ${result.feedback} ratings in ${result.batches} batch${result.batches === 1 ? '' : 'es'}`,
       );
     });
   });
