@@ -10,6 +10,9 @@ import { unitRows, type HistoryUnit } from './unit.js';
 
 export type OverflowPolicy = 'spool' | 'drop';
 
+/** Live batches written at once, each on its own pooled connection. */
+const WRITE_LANES = 2;
+
 /** How many batches' worth of rows one statement may carry while the writer is behind. */
 const BACKLOG_BATCH_FACTOR = 4;
 
@@ -90,7 +93,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
   private queue: Entry[] = [];
   private head = 0;
   private queuedRows = 0;
-  private inFlight: Entry[] = [];
+  private readonly inFlight = new Set<Entry[]>();
   private inFlightRows = 0;
   private spillBuffer: Entry[] = [];
   private spillRows = 0;
@@ -262,24 +265,20 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    const lanes = new Set<Promise<void>>();
     try {
       for (;;) {
         const batch = this.take();
         if (batch.length > 0) {
-          this.inFlight = batch;
-          this.inFlightRows = batch.reduce((n, e) => n + e.rows, 0);
-          const ok = await this.writeWithRetry(batch, false);
-          this.inFlight = [];
-          this.inFlightRows = 0;
-          if (!ok) {
-            // Closing with the database away: the batch goes to the spool instead.
-            await this.spillEntries(
-              batch.filter((e) => e.journal === undefined),
-              batch.reduce((n, e) => n + (e.journal === undefined ? e.rows : 0), 0),
-            );
-          }
+          // Up to WRITE_LANES batches on the wire at once (each on its own connection): the server
+          // works on one while this process builds the next, instead of each waiting on the other.
+          if (lanes.size >= WRITE_LANES) await Promise.race(lanes);
+          const lane: Promise<void> = this.writeLive(batch).finally(() => lanes.delete(lane));
+          lanes.add(lane);
+          if (!this.replayWanted || this.stopping) continue;
         }
-        // One replay pass after every live batch, not only when the queue runs dry: under steady
+        await Promise.all(lanes);
+        // One replay pass after live batches, not only when the queue runs dry: under steady
         // load the queue never empties, and the spool would otherwise wait until the next process.
         if (this.replayWanted && !this.stopping) {
           await this.replay();
@@ -294,6 +293,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
         }),
       );
     } finally {
+      await Promise.allSettled(lanes);
       this.draining = false;
       if (this.queuedRows >= this.o.batchSize || (this.stopping && this.queuedRows > 0))
         this.kick();
@@ -305,6 +305,33 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
         this.timer.unref();
       }
       this.notifyIdle();
+    }
+  }
+
+  /** Writes one live batch; a batch that closing cut short goes to the spool. Never throws. */
+  private async writeLive(batch: Entry[]): Promise<void> {
+    const rows = batch.reduce((n, e) => n + e.rows, 0);
+    this.inFlight.add(batch);
+    this.inFlightRows += rows;
+    let ok = false;
+    try {
+      ok = await this.writeWithRetry(batch, false);
+    } catch (error) {
+      this.report(
+        new HistoryError('WRITE_FAILED', `history writer fault: ${String(error)}`, 0, {
+          cause: error,
+        }),
+      );
+    } finally {
+      this.inFlight.delete(batch);
+      this.inFlightRows -= rows;
+    }
+    if (!ok) {
+      // Closing with the database away (or a fault): the batch goes to the spool instead.
+      await this.spillEntries(
+        batch.filter((e) => e.journal === undefined),
+        batch.reduce((n, e) => n + (e.journal === undefined ? e.rows : 0), 0),
+      );
     }
   }
 
@@ -535,7 +562,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     const leftovers: Entry[] = [...this.spillBuffer];
     this.spillBuffer = [];
     this.spillRows = 0;
-    if (!idle) leftovers.push(...this.inFlight);
+    if (!idle) for (const batch of this.inFlight) leftovers.push(...batch);
     for (let i = this.head; i < this.queue.length; i++) leftovers.push(this.queue[i]!);
     this.queue = [];
     this.head = 0;
