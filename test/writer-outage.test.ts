@@ -119,7 +119,15 @@ describe('database outages', () => {
   it("durability 'sync' journals each run before the handler returns, then compacts", async () => {
     const dir = await spoolDir();
     const orch = orchestrator();
-    const handle = attachExecutionHistory(orch, { store, spoolDir: dir, durability: 'sync' });
+    // A long flush interval, and the start-up replay pass finished first: the run stays in the
+    // journal until flush() below, whatever the machine's timing.
+    const handle = attachExecutionHistory(orch, {
+      store,
+      spoolDir: dir,
+      durability: 'sync',
+      flushIntervalMs: 60_000,
+    });
+    await handle.flush();
     const r = await orch.process('alpha 1');
     const files = await readdir(dir);
     expect(files.some((f) => f.includes('.open.'))).toBe(true);
