@@ -1,5 +1,6 @@
 import { wilsonInterval } from '../src/analytics/wilson.js';
 import {
+  expireRecommendations,
   selectGeneratedToolStats,
   selectIdleTools,
   selectLifecycleWindows,
@@ -27,6 +28,8 @@ export interface LifecycleSummary {
   refreshed: number;
   /** Found again but not reopened: the user accepted or dismissed them within `settledQuietDays`. */
   quieted: number;
+  /** Open recommendations not found again this run, closed as 'expired'. */
+  expired: number;
   asOf: string;
 }
 
@@ -175,11 +178,21 @@ export const weeklyToolLifecycle: JobDefinition = {
       else refreshed++;
       await recommend({ recommendation: toRecommendation(row), isNew });
     }
+    // What was open but not found again no longer applies (the tool recovered, is used again...).
+    const expired = await store.run(
+      expireRecommendations(
+        found.map((r) => r.toolName),
+        found.map((r) => r.action),
+        runId,
+      ),
+      'weekly-tool-lifecycle',
+    );
     const summary: LifecycleSummary = {
       recommendations: stored,
       created,
       refreshed,
       quieted: found.length - stored.length,
+      expired: expired.rows.length,
       asOf: now.toISOString(),
     };
     return summary;

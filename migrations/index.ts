@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { Foundation1764000000001 } from './0001-foundation.js';
 import { LearningLoop1764000000002 } from './0002-learning-loop.js';
 import { ReadPaths1764000000003 } from './0003-read-paths.js';
+import { ExpiredRecommendations1764000000004 } from './0004-expired-recommendations.js';
 
 /** Every migration, in the order it must run. Append only; never reorder. */
 export const migrations: (new () => MigrationInterface)[] = [
   Foundation1764000000001,
   LearningLoop1764000000002,
   ReadPaths1764000000003,
+  ExpiredRecommendations1764000000004,
 ];

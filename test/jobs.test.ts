@@ -143,6 +143,27 @@ describe('learning-loop jobs on crafted histories', () => {
     expect(later).toMatchObject({ created: 2, refreshed: 2, quieted: 0 });
   });
 
+  it('an open recommendation the weekly run no longer finds is closed as expired', async () => {
+    const before = await store.listRecommendations({ status: 'open' });
+    const watch = before.find((r) => r.action === 'watch');
+    expect(watch).toBeDefined();
+    // With a 99-point drop required, regressed_tool no longer qualifies for watch.
+    const summary = (await runJob(store, 'weekly-tool-lifecycle', {
+      thresholds: { watchDrop: 0.99, settledQuietDays: 0 },
+    })) as LifecycleSummary;
+    expect(summary.expired).toBe(1);
+    const expired = await store.listRecommendations({ status: 'expired' });
+    expect(expired.map((r) => r.id)).toEqual([watch!.id]);
+    expect((await store.listRecommendations({ status: 'open' })).length).toBe(before.length - 1);
+    await expect(store.acceptRecommendation(watch!.id)).rejects.toBeInstanceOf(ValidationError);
+    // Found again later: a new open recommendation (an expiry is not a user's decision, so it
+    // does not start a quiet period; an earlier dismissal of this watch would, hence 0 here).
+    const again = (await runJob(store, 'weekly-tool-lifecycle', {
+      thresholds: { settledQuietDays: 0 },
+    })) as LifecycleSummary;
+    expect(again).toMatchObject({ created: 1, expired: 0 });
+  });
+
   it('hourly-statistics folds new runs into tool_statistics', async () => {
     await addRuns(store, 'fresh_tool', 7, 6, 0, 10);
     const summary = await runJob(store, 'hourly-statistics');

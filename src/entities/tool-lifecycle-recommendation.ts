@@ -15,7 +15,10 @@ import type { JsonValue } from '../writer/sanitize.js';
   'chk_tool_lifecycle_recommendations_action',
   `"action" IN ('archive', 'deprecate', 'promote', 'watch')`,
 )
-@Check('chk_tool_lifecycle_recommendations_status', `"status" IN ('open', 'accepted', 'dismissed')`)
+@Check(
+  'chk_tool_lifecycle_recommendations_status',
+  `"status" IN ('open', 'accepted', 'dismissed', 'expired')`,
+)
 export class ToolLifecycleRecommendation {
   @PrimaryGeneratedColumn('identity', {
     name: 'id',

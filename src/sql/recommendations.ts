@@ -8,7 +8,8 @@ export const RECOMMENDATION_COLUMNS = `id, tool_name, action, reason, evidence, 
  */
 /**
  * Opens a recommendation, or refreshes the open one for the same (tool, action). Returns no row
- * when the user settled (accepted or dismissed) that (tool, action) within the last `quietDays`.
+ * when there is no open one and the user settled (accepted or dismissed) that (tool, action)
+ * within the last `quietDays`.
  */
 export function upsertRecommendation(
   toolName: string,
@@ -21,15 +22,39 @@ export function upsertRecommendation(
   return {
     text: `INSERT INTO tool_lifecycle_recommendations AS r (tool_name, action, reason, evidence, job_run_id)
            SELECT $1::varchar, $2::varchar, $3::text, $4::jsonb, $5::bigint
-            WHERE NOT EXISTS (
-              SELECT 1 FROM tool_lifecycle_recommendations s
-               WHERE s.tool_name = $1::varchar AND s.action = $2::varchar AND s.status <> 'open'
-                 AND s.updated_at > now() - $6::double precision * interval '1 day')
+            WHERE EXISTS (
+                    SELECT 1 FROM tool_lifecycle_recommendations o
+                     WHERE o.tool_name = $1::varchar AND o.action = $2::varchar AND o.status = 'open')
+               OR NOT EXISTS (
+                    SELECT 1 FROM tool_lifecycle_recommendations s
+                     WHERE s.tool_name = $1::varchar AND s.action = $2::varchar
+                       AND s.status IN ('accepted', 'dismissed')
+                       AND s.updated_at > now() - $6::double precision * interval '1 day')
            ON CONFLICT (tool_name, action) WHERE status = 'open' DO UPDATE SET
              reason = EXCLUDED.reason, evidence = EXCLUDED.evidence, job_run_id = EXCLUDED.job_run_id,
              updated_at = now()
            RETURNING ${RECOMMENDATION_COLUMNS}, (xmax = 0) AS inserted`,
     values: [toolName, action, reason, evidenceJson, jobRunId, quietDays],
+  };
+}
+
+/**
+ * Closes as 'expired' the open recommendations this run did not find again (given as parallel
+ * arrays of tool names and actions). Returns the rows it closed.
+ */
+export function expireRecommendations(
+  foundTools: readonly string[],
+  foundActions: readonly string[],
+  jobRunId: number | null,
+): Query {
+  return {
+    text: `UPDATE tool_lifecycle_recommendations r
+              SET status = 'expired', updated_at = now(), job_run_id = $3
+            WHERE r.status = 'open'
+              AND NOT EXISTS (SELECT 1 FROM unnest($1::varchar[], $2::varchar[]) AS f(tool_name, action)
+                               WHERE f.tool_name = r.tool_name AND f.action = r.action)
+            RETURNING ${RECOMMENDATION_COLUMNS}`,
+    values: [foundTools, foundActions, jobRunId],
   };
 }
 

@@ -99,7 +99,7 @@ function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
-const RECOMMENDATION_STATUSES = new Set(['open', 'accepted', 'dismissed']);
+const RECOMMENDATION_STATUSES = new Set(['open', 'accepted', 'dismissed', 'expired']);
 
 /** Maps a tool_lifecycle_recommendations row (internal; used by the lifecycle job). */
 export function toRecommendation(row: Record<string, unknown>): RecommendationRecord {

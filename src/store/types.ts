@@ -109,7 +109,8 @@ export interface ToolPerformanceRecord {
 
 /** What the weekly lifecycle job may recommend for a tool. */
 export type RecommendationAction = 'archive' | 'deprecate' | 'promote' | 'watch';
-export type RecommendationStatus = 'open' | 'accepted' | 'dismissed';
+/** 'expired': the weekly run no longer found it (closed by the loop, not by a user). */
+export type RecommendationStatus = 'open' | 'accepted' | 'dismissed' | 'expired';
 
 export interface RecommendationRecord {
   id: number;

@@ -5,7 +5,7 @@ import type { CliIo } from '../io.js';
 import { addDatabaseOptions, addJsonOption, examples, wholeNumber } from '../options.js';
 import { printJson, printTable, timestamp, truncate } from '../output.js';
 
-const STATUSES = ['open', 'accepted', 'dismissed', 'all'] as const;
+const STATUSES = ['open', 'accepted', 'dismissed', 'expired', 'all'] as const;
 type StatusChoice = (typeof STATUSES)[number];
 
 function parseStatus(raw: string): StatusChoice {
