@@ -3,5 +3,5 @@ import { processIo } from './io.js';
 import { runCli } from './run.js';
 
 const code = await runCli(process.argv.slice(2), processIo());
-// Exit explicitly: a dependency's exit hook would otherwise end the process with code 0.
+// Exit explicitly with the command's code, whatever handles (timers, sockets) are still open.
 process.exit(code);

@@ -228,25 +228,43 @@ export class ExecutionHistory extends EventEmitter<HistoryEvents> {
     if (startedAt !== null) run.createdAt = startedAt;
   }
 
-  private onToolStart(e: ToolStartEvent): void {
-    const run = this.run(e.runId);
-    const callKey = String(e.callId);
-    run.tools.push({
+  /** A tool run's state as of its start (or of its end, for a tool:end without tool:start). */
+  private addTool(
+    run: RunState,
+    callKey: string,
+    toolName: unknown,
+    parameters: unknown,
+    createdAt: Date,
+  ): ToolState {
+    const tool: ToolState = {
       callKey,
       t0: performance.now(),
       ended: false,
       row: {
         callId: isUuid(callKey) ? callKey : newId(),
         executionId: run.executionId,
-        toolName: this.rows.name(e.toolName, 255) ?? 'unknown',
-        parameters: this.rows.optionalJson(e.parameters),
+        toolName: this.rows.name(toolName, 255) ?? 'unknown',
+        parameters: this.rows.optionalJson(parameters),
         result: null,
         success: false,
         error: null,
         durationMs: null,
-        createdAt: toDate(e.startedAt) ?? new Date(),
+        createdAt,
       },
-    });
+    };
+    run.tools.push(tool);
+    return tool;
+  }
+
+  private onToolStart(e: ToolStartEvent): void {
+    const run = this.run(e.runId);
+    this.addTool(
+      run,
+      String(e.callId),
+      e.toolName,
+      e.parameters,
+      toDate(e.startedAt) ?? new Date(),
+    );
   }
 
   private onToolEnd(e: ToolEndEvent): void {
@@ -259,25 +277,7 @@ export class ExecutionHistory extends EventEmitter<HistoryEvents> {
         break;
       }
     const now = performance.now();
-    if (tool === undefined) {
-      tool = {
-        callKey,
-        t0: now,
-        ended: false,
-        row: {
-          callId: isUuid(callKey) ? callKey : newId(),
-          executionId: run.executionId,
-          toolName: this.rows.name(e.toolName, 255) ?? 'unknown',
-          parameters: null,
-          result: null,
-          success: false,
-          error: null,
-          durationMs: null,
-          createdAt: new Date(),
-        },
-      };
-      run.tools.push(tool);
-    }
+    tool ??= this.addTool(run, callKey, e.toolName, undefined, new Date());
     tool.ended = true;
     const row = tool.row;
     row.success = e.success === true;
