@@ -1,4 +1,4 @@
-import { wilsonInterval, type Interval } from '../src/analytics/wilson.js';
+import { wilsonInterval, type Interval } from '../src/stats/wilson.js';
 import { selectToolWindowCounts } from '../src/sql/statistics.js';
 import type { JobDefinition } from './types.js';
 

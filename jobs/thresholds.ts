@@ -1,5 +1,5 @@
 import { ValidationError } from '../src/errors.js';
-import { Z_95 } from '../src/analytics/wilson.js';
+import { Z_95 } from '../src/stats/wilson.js';
 
 /** Every number the learning loop judges by. Defaults follow the seed's rules. */
 export interface LearningThresholds {

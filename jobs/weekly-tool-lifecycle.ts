@@ -1,4 +1,4 @@
-import { wilsonInterval } from '../src/analytics/wilson.js';
+import { wilsonInterval } from '../src/stats/wilson.js';
 import {
   expireRecommendations,
   selectGeneratedToolStats,

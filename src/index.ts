@@ -42,13 +42,8 @@ export {
   ToolStatistics,
   entities,
 } from './entities/index.js';
-export { sanitizeJson, sanitizeText, createJsonSanitizer, REDACTED } from './writer/sanitize.js';
-export type {
-  JsonValue,
-  SanitizeOptions,
-  JsonSanitizer,
-  RedactMatcher,
-} from './writer/sanitize.js';
+export { sanitizeJson, sanitizeText, createJsonSanitizer, REDACTED } from './json/sanitize.js';
+export type { JsonValue, SanitizeOptions, JsonSanitizer, RedactMatcher } from './json/sanitize.js';
 export { newId } from './ids.js';
 
 // --- middleware and writer (issue: drop-in orchestrator middleware) ---
@@ -119,8 +114,8 @@ export type {
   LearningLoopEvents,
   RecommendationEvent,
 } from '../jobs/index.js';
-export { wilsonInterval, wilsonLowerBound, wilsonUpperBound, Z_95 } from './analytics/wilson.js';
-export type { Interval } from './analytics/wilson.js';
+export { wilsonInterval, wilsonLowerBound, wilsonUpperBound, Z_95 } from './stats/wilson.js';
+export type { Interval } from './stats/wilson.js';
 export {
   JobRun,
   ToolDurationTotals,

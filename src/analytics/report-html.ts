@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { JsonValue } from '../writer/sanitize.js';
+import type { JsonValue } from '../json/sanitize.js';
 import { REPORT_CLIENT_SCRIPT } from './report-client.js';
 import type { ReportModel } from './report-model.js';
 

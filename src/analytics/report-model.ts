@@ -1,5 +1,5 @@
 import type { ExecutionStore } from '../store/execution-store.js';
-import type { JsonValue } from '../writer/sanitize.js';
+import type { JsonValue } from '../json/sanitize.js';
 import { successRateByIntent, type IntentSuccess } from './report-intents.js';
 import {
   selectGeneratedTools,

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn } from 'typeorm';
 import type { ToolExecution } from './tool-execution.js';
 import type { ExecutionFeedback } from './execution-feedback.js';
-import type { JsonValue } from '../writer/sanitize.js';
+import type { JsonValue } from '../json/sanitize.js';
 
 /** One goal processed by the orchestrator. */
 @Entity({ name: 'executions' })

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { JsonValue } from '../writer/sanitize.js';
+import type { JsonValue } from '../json/sanitize.js';
 
 /**
  * One run of a learning-loop job, scheduled or manual. The unique (job_name, fire_time) key is

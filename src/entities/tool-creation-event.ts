@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { JsonValue } from '../writer/sanitize.js';
+import type { JsonValue } from '../json/sanitize.js';
 
 /** A tool the AI generated for itself, with the outcome of its validation. */
 @Entity({ name: 'tool_creation_events' })

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Execution } from './execution.js';
-import type { JsonValue } from '../writer/sanitize.js';
+import type { JsonValue } from '../json/sanitize.js';
 
 /**
  * One tool run inside an execution. (execution_id, call_id) is the client-generated idempotency

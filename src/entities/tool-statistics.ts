@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { JsonValue } from '../writer/sanitize.js';
+import type { JsonValue } from '../json/sanitize.js';
 
 /** Per-tool aggregates, folded by update_tool_statistics(). */
 @Entity({ name: 'tool_statistics' })

@@ -13,7 +13,7 @@ import {
   type WriterStats,
 } from '../writer/batch-writer.js';
 import { HistoryError } from '../writer/errors.js';
-import { createJsonSanitizer, type SanitizeOptions } from '../writer/sanitize.js';
+import { createJsonSanitizer, type SanitizeOptions } from '../json/sanitize.js';
 import { Spool, type JournalSegment } from '../writer/spool.js';
 import type { HistoryUnit } from '../writer/unit.js';
 import type {

@@ -1,5 +1,5 @@
 import type { ExecutionRow, ToolExecutionRow } from '../sql/executions.js';
-import { sanitizeJson, sanitizeText, type JsonSanitizer } from '../writer/sanitize.js';
+import { sanitizeJson, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
 import type { ProcessResult } from './contract.js';
 
 /** Turns contract payloads into rows: sanitized, redacted, capped, within column limits. */

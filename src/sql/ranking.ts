@@ -1,4 +1,4 @@
-import { wilsonLowerBoundSql } from '../analytics/wilson.js';
+import { wilsonLowerBoundSql } from '../stats/wilson.js';
 import type { Query } from './query.js';
 
 const PS = 'r.prior_successes';

@@ -39,7 +39,7 @@ import {
 } from '../sql/recommendations.js';
 import { selectJobRuns } from '../sql/jobs.js';
 import { callRecomputeToolStatistics } from '../sql/statistics.js';
-import { Z_95 } from '../analytics/wilson.js';
+import { Z_95 } from '../stats/wilson.js';
 import {
   createJsonSanitizer,
   sanitizeJson,
@@ -47,7 +47,7 @@ import {
   DEFAULT_MAX_TEXT_BYTES,
   type JsonSanitizer,
   type JsonValue,
-} from '../writer/sanitize.js';
+} from '../json/sanitize.js';
 import type {
   JobRunRecord,
   RankToolsOptions,

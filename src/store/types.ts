@@ -1,4 +1,4 @@
-import type { JsonValue, SanitizeOptions } from '../writer/sanitize.js';
+import type { JsonValue, SanitizeOptions } from '../json/sanitize.js';
 import type { DatabaseConfig } from '../config.js';
 
 export interface StoreOptions extends SanitizeOptions {

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { isUuid } from '../ids.js';
-import { cleanString } from '../writer/sanitize.js';
+import { cleanString } from '../json/sanitize.js';
 
 const INT4_MAX = 2_147_483_647;
 
