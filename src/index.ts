@@ -70,6 +70,19 @@ export type {
   ToolEndEvent,
   ToolStartEvent,
 } from './middleware/contract.js';
+export { RunRecorder, createRunRecorder } from './middleware/run-recorder.js';
+export type { RecorderOptions } from './middleware/run-recorder.js';
+export type {
+  ModelCallInput,
+  RunAbandonInput,
+  RunEndInput,
+  RunStartInput,
+  SelectedTool,
+  Timestamp,
+  TokenUsage,
+  ToolEndInput,
+  ToolStartInput,
+} from './middleware/run-inputs.js';
 export { instrument, Instrumentation } from './middleware/instrument.js';
 export type { Processable } from './middleware/instrument.js';
 export { trackTool } from './middleware/track-tool.js';

@@ -4,8 +4,9 @@
  * `attachExecutionHistory`.
  */
 
-/** A run's identifier, unique per `process()` call. A UUID is used as the execution id as is. */
-export type RunId = string | number;
+import type { RunId } from './run-inputs.js';
+
+export type { RunId };
 
 export interface ProcessStartEvent {
   runId: RunId;

@@ -1,0 +1,254 @@
+import path from 'node:path';
+import { EventEmitter } from 'eventemitter3';
+import { ValidationError } from '../errors.js';
+import type { ExecutionStore } from '../store/execution-store.js';
+import {
+  BatchWriter,
+  type CloseReport,
+  type FlushReport,
+  type FlushedEvent,
+  type OverflowPolicy,
+  type WriterStats,
+} from '../writer/batch-writer.js';
+import { HistoryError } from '../writer/errors.js';
+import { createJsonSanitizer, type SanitizeOptions } from '../json/sanitize.js';
+import { Spool, type JournalSegment } from '../writer/spool.js';
+import type { HistoryUnit } from '../writer/unit.js';
+import { RunAssembly } from './run-assembly.js';
+import type {
+  ModelCallInput,
+  RunAbandonInput,
+  RunEndInput,
+  RunStartInput,
+  ToolEndInput,
+  ToolStartInput,
+} from './run-inputs.js';
+import { RowBuilder } from './rows.js';
+
+export type Durability = 'batched' | 'sync';
+
+export interface RecorderOptions extends SanitizeOptions {
+  /** Where rows go. Its sanitizer settings apply unless redaction/cap options are given here. */
+  store: ExecutionStore;
+  /** Rows per batch (executions + tool runs). Default 500. */
+  batchSize?: number;
+  /** Longest a row waits before its batch is written, in ms. Default 200. */
+  flushIntervalMs?: number;
+  /** Rows held in memory at most; beyond, `onOverflow` applies. Default 10,000. */
+  maxQueueRows?: number;
+  /** What happens beyond `maxQueueRows`: 'spool' to disk (nothing lost) or 'drop' (counted). Default 'spool'. */
+  onOverflow?: OverflowPolicy;
+  /**
+   * 'batched': a run is durable once its batch commits (or is spooled with fsync); a crash loses
+   * what is still in memory (at most `maxQueueRows` rows, usually under `flushIntervalMs` worth).
+   * 'sync': each run is appended and fsynced to the spool before endRun() (the `process:end`
+   * handler) returns, then written and the spool compacted; a crash loses only runs still in
+   * progress. Default 'batched'.
+   */
+  durability?: Durability;
+  /** Spool folder (JSON lines), replayed by any later handle on it. Default `./.dendrite/spool`. */
+  spoolDir?: string;
+  /** First retry delay after a retryable fault, in ms (doubles, with jitter). Default 100. */
+  retryBaseMs?: number;
+  /** Longest retry delay, in ms. Default 5,000. */
+  retryMaxMs?: number;
+}
+
+export interface HistoryStats extends WriterStats {
+  /** Runs seen so far (ended, failed or abandoned). */
+  runs: number;
+  /** Runs started and not ended yet. */
+  openRuns: number;
+}
+
+export interface HistoryEvents {
+  /** Anything that went wrong in the history layer; never thrown to the caller. */
+  error: (error: Error) => void;
+  /** A batch reached the database. */
+  flushed: (event: FlushedEvent) => void;
+}
+
+function positive(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ValidationError(`${field} must be a positive number`, field);
+  return value;
+}
+
+/**
+ * Run assembly with a writer behind it: the one piece that the orchestrator contract
+ * (`attachExecutionHistory`, `instrument`, `trackTool`) and framework adapters feed.
+ *
+ * A run is `startRun()`, any number of `startTool()`/`endTool()` and `recordModelCall()`, then
+ * `endRun()` (or `abandonRun()`); calls are matched by `runId` and, for tools, `callId`. Each ended
+ * run becomes one execution row and its tool rows, written in the background in batches (spooled
+ * to disk while the database is away). Every method is synchronous, does bounded work and never
+ * throws: a fault is reported on the `error` event and the run is kept. Events may come in any
+ * order: an end without a start is recorded with what it carries.
+ *
+ * `close()` records runs still open as unfinished (success null), writes what it can in time and
+ * spools the rest. The store is left open: it belongs to the caller.
+ */
+export class RunRecorder extends EventEmitter<HistoryEvents> {
+  private readonly writer: BatchWriter;
+  private readonly spool: Spool;
+  private readonly durability: Durability;
+  private readonly assembly: RunAssembly;
+  private closing: Promise<CloseReport> | undefined;
+
+  constructor(options: RecorderOptions) {
+    super();
+    if (options?.store === undefined)
+      throw new ValidationError('options.store is required', 'store');
+    const { store } = options;
+    const durability = options.durability ?? 'batched';
+    if (durability !== 'batched' && durability !== 'sync')
+      throw new ValidationError(`durability must be 'batched' or 'sync'`, 'durability');
+    const onOverflow = options.onOverflow ?? 'spool';
+    if (onOverflow !== 'spool' && onOverflow !== 'drop')
+      throw new ValidationError(`onOverflow must be 'spool' or 'drop'`, 'onOverflow');
+    const batchSize = Math.floor(positive(options.batchSize, 500, 'batchSize'));
+    const ownSanitizer =
+      options.redactKeys !== undefined ||
+      options.redact !== undefined ||
+      options.maxJsonBytes !== undefined ||
+      options.maxDepth !== undefined;
+    const sanitizer = ownSanitizer
+      ? createJsonSanitizer({
+          maxJsonBytes: store.sanitizer.maxJsonBytes,
+          maxDepth: store.sanitizer.maxDepth,
+          ...options,
+        })
+      : store.sanitizer;
+    const rows = new RowBuilder(sanitizer, options.maxTextBytes ?? store.maxTextBytes);
+    this.durability = durability;
+    this.spool = new Spool(options.spoolDir ?? path.join(process.cwd(), '.dendrite', 'spool'));
+    this.writer = new BatchWriter({
+      pool: store.pool,
+      spool: this.spool,
+      batchSize,
+      flushIntervalMs: positive(options.flushIntervalMs, 200, 'flushIntervalMs'),
+      maxQueueRows: Math.max(
+        batchSize,
+        Math.floor(positive(options.maxQueueRows, 10_000, 'maxQueueRows')),
+      ),
+      onOverflow,
+      retryBaseMs: positive(options.retryBaseMs, 100, 'retryBaseMs'),
+      retryMaxMs: positive(options.retryMaxMs, 5_000, 'retryMaxMs'),
+    });
+    this.writer.on('error', (error) => this.safeEmit('error', error));
+    this.writer.on('flushed', (event) => this.safeEmit('flushed', event));
+    this.assembly = new RunAssembly(rows, (unit) => this.enqueue(unit));
+  }
+
+  private safeEmit<E extends keyof HistoryEvents>(
+    name: E,
+    ...args: Parameters<HistoryEvents[E]>
+  ): void {
+    try {
+      (this.emit as (n: E, ...a: Parameters<HistoryEvents[E]>) => boolean)(name, ...args);
+    } catch {
+      // a listener's own fault must not reach the caller or the writer
+    }
+  }
+
+  /** Runs `fn` so that nothing it does can throw into the caller. */
+  protected guarded(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.writer.report(
+        new HistoryError('HANDLER', `history ${what} failed: ${String(error)}`, 0, {
+          cause: error,
+        }),
+      );
+    }
+  }
+
+  /** A run began. Calling it again for the same `runId` updates the goal and start time. */
+  startRun(input: RunStartInput): void {
+    this.guarded('startRun', () => this.assembly.startRun(input));
+  }
+
+  /** A tool run began within `runId` (a run not started yet is opened). */
+  startTool(input: ToolStartInput): void {
+    this.guarded('startTool', () => this.assembly.startTool(input));
+  }
+
+  /** A tool run ended; without a matching startTool() it is recorded from this call alone. */
+  endTool(input: ToolEndInput): void {
+    this.guarded('endTool', () => this.assembly.endTool(input));
+  }
+
+  /** A model call within `runId`: its model and token usage go to the execution's metadata. */
+  recordModelCall(input: ModelCallInput): void {
+    this.guarded('recordModelCall', () => this.assembly.recordModelCall(input));
+  }
+
+  /** The run ended: its execution row and tool rows are queued for writing. */
+  endRun(input: RunEndInput): void {
+    this.guarded('endRun', () => this.assembly.endRun(input));
+  }
+
+  /** The run will not end (cancelled, lost): recorded as unfinished, success null. */
+  abandonRun(input: RunAbandonInput): void {
+    this.guarded('abandonRun', () => this.assembly.abandonRun(input));
+  }
+
+  private enqueue(unit: HistoryUnit): void {
+    let journal: JournalSegment | undefined;
+    if (this.durability === 'sync') {
+      try {
+        journal = this.spool.appendSync(unit);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+        this.writer.report(
+          new HistoryError(
+            'SPOOL_WRITE',
+            `cannot journal a run in ${this.spool.dir} (${code}); it is kept in memory only`,
+            1 + unit.tools.length,
+            { cause: error },
+          ),
+        );
+      }
+    }
+    this.writer.enqueue(unit, journal);
+  }
+
+  /** Counters: queued, written, retried, spooled, dropped and more. */
+  stats(): HistoryStats {
+    return {
+      ...this.writer.stats(),
+      runs: this.assembly.endedRuns,
+      openRuns: this.assembly.openRuns,
+    };
+  }
+
+  /** Writes everything held now; resolves when done or after `timeoutMs` (default 30,000). */
+  flush(options: { timeoutMs?: number } = {}): Promise<FlushReport> {
+    return this.writer.flush(options);
+  }
+
+  /**
+   * Records runs still open as unfinished (success null), writes what it can within `timeoutMs`
+   * (default 5,000) and spools the rest. Idempotent. The report says what remains spooled. The
+   * store is left open: it belongs to the caller.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<CloseReport> {
+    if (this.closing === undefined) {
+      this.guarded('close', () => this.assembly.abandonAll());
+      this.closing = this.writer.close(options);
+    }
+    return this.closing;
+  }
+}
+
+/**
+ * A run recorder writing to `options.store`: the entry point for framework adapters and for code
+ * that reports its runs by calling methods instead of emitting the orchestrator contract's events.
+ */
+export function createRunRecorder(options: RecorderOptions): RunRecorder {
+  return new RunRecorder(options);
+}
+
+export type { CloseReport, FlushReport, FlushedEvent, OverflowPolicy, WriterStats };
