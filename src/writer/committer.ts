@@ -1,0 +1,86 @@
+import type pg from 'pg';
+import { isRetryable, mapDatabaseError } from '../errors.js';
+import { backoffDelay } from './backoff.js';
+import type { Deadline } from './deadline.js';
+import { HistoryError } from './errors.js';
+import { insertBatch } from './insert-batch.js';
+import type { Entry } from './queue.js';
+import type { Spool } from './spool.js';
+import type { FlushedEvent, WriterCounters } from './types.js';
+
+export interface CommitterOptions {
+  pool: pg.Pool;
+  spool: Spool;
+  counters: WriterCounters;
+  deadline: Deadline;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  report: (error: Error) => void;
+  flushed: (event: FlushedEvent) => void;
+}
+
+/**
+ * Commits batches: retries retryable faults with backoff until the deadline, and splits a batch
+ * the database refuses for good to set aside only the runs it refuses (in `rejected.jsonl`).
+ */
+export class Committer {
+  constructor(private readonly o: CommitterOptions) {}
+
+  /** Returns false only when the deadline cut the retries short (the caller spools the batch). */
+  async commit(entries: Entry[], replay: boolean): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.write(entries, replay);
+        return true;
+      } catch (error) {
+        if (!isRetryable(error)) {
+          await this.isolate(entries, error, replay);
+          return true;
+        }
+        this.o.counters.retried += 1;
+        this.o.report(mapDatabaseError(error, `history batch of ${entries.length} runs`));
+        if (this.o.deadline.passed()) return false;
+        await this.o.deadline.sleep(backoffDelay(attempt, this.o.retryBaseMs, this.o.retryMaxMs));
+        if (this.o.deadline.passed()) return false;
+      }
+    }
+  }
+
+  /** A batch failed for good: split it to find the runs the database refuses, keep the rest. */
+  private async isolate(entries: Entry[], error: unknown, replay: boolean): Promise<void> {
+    if (entries.length > 1) {
+      const mid = entries.length >> 1;
+      await this.commit(entries.slice(0, mid), replay);
+      await this.commit(entries.slice(mid), replay);
+      return;
+    }
+    const entry = entries[0]!;
+    const { counters, spool } = this.o;
+    let where = 'nowhere';
+    try {
+      where = await spool.reject([entry.unit]);
+      counters.rejected += entry.rows;
+    } catch {
+      counters.spoolErrors += 1;
+      counters.dropped += entry.rows;
+    }
+    if (entry.journal !== undefined) spool.committed(entry.journal);
+    this.o.report(
+      new HistoryError(
+        'REJECTED',
+        `the database refused execution ${entry.unit.execution.executionId}; kept in ${where}`,
+        entry.rows,
+        { cause: mapDatabaseError(error, 'history batch') },
+      ),
+    );
+  }
+
+  private async write(entries: Entry[], replay: boolean): Promise<void> {
+    const { executions, toolRuns } = await insertBatch(this.o.pool, entries);
+    const rows = executions + toolRuns;
+    this.o.counters.written += rows;
+    if (replay) this.o.counters.replayed += rows;
+    for (const e of entries) if (e.journal !== undefined) this.o.spool.committed(e.journal);
+    this.o.flushed({ executions, toolRuns, rows, replay });
+  }
+}
