@@ -31,9 +31,10 @@ import {
   type ExecutionHistory,
 } from '../src/index.js';
 import { bulkInsertExecutions, bulkInsertToolExecutions } from '../src/sql/executions.js';
-import type { ExecutionRow, ToolExecutionRow } from '../src/sql/executions.js';
+import type { ExecutionRow, ToolExecutionRow } from '../src/schema/rows.js';
 import { benchDatabase } from './lib/database.js';
 import { argValue, percentile, round, yieldMacrotask } from './lib/stats.js';
+import { poolOf } from '../src/store/internal.js';
 
 const quick = process.argv.includes('--quick');
 const INGEST_RUNS = Number(argValue('--runs') ?? (quick ? 20_000 : 100_000));
@@ -51,8 +52,8 @@ function makeOrchestrator(): Orchestrator {
 }
 
 async function truncate(store: ExecutionStore): Promise<void> {
-  await store.pool.query('TRUNCATE executions, tool_executions CASCADE');
-  await store.pool.query('CHECKPOINT');
+  await poolOf(store).query('TRUNCATE executions, tool_executions CASCADE');
+  await poolOf(store).query('CHECKPOINT');
 }
 
 /**
@@ -134,7 +135,7 @@ async function raw(store: ExecutionStore): Promise<number> {
   const perBatch = (4 * BATCH_ROWS) / 4;
   let next = 0;
   const lane = async (): Promise<void> => {
-    const client = await store.pool.connect();
+    const client = await poolOf(store).connect();
     try {
       for (let i = next; i < units.length; i = next) {
         next += perBatch;

@@ -9,6 +9,7 @@
  * (incremental), time recompute_tool_statistics() (full) on the same data", and the median latency
  * of five read queries. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temp dir.
  */
+import { poolOf } from '../src/store/internal.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,7 +43,7 @@ async function loadHistory(store: ExecutionStore, offset: number, count: number)
   for (let from = offset; from < offset + count; from += chunk) {
     const to = Math.min(offset + count, from + chunk) - 1;
     // Sequential UUIDs (from the row number) keep the unique indexes append-only, as UUIDv7 does.
-    await store.pool.query(
+    await poolOf(store).query(
       `INSERT INTO executions (execution_id, goal_text, intent, success, duration_ms, created_at)
        SELECT lpad(to_hex(g), 32, '0')::uuid, 'goal ' || g, 'tool_use', g % 7 <> 0, 50 + g % 900,
               now() - g * $3::bigint * interval '1 day' / $4::double precision
@@ -50,7 +51,7 @@ async function loadHistory(store: ExecutionStore, offset: number, count: number)
        ON CONFLICT DO NOTHING`,
       [from, to, RUNS_PER_EXECUTION, RATE_PER_DAY],
     );
-    await store.pool.query(
+    await poolOf(store).query(
       `INSERT INTO tool_executions (call_id, execution_id, tool_name, success, duration_ms, created_at)
        SELECT lpad(to_hex(g), 32, '0')::uuid, lpad(to_hex(g / $3::bigint), 32, '0')::uuid,
               'tool_' || (g % ${TOOLS}), (g * 7919) % 100 < 60 + (g % ${TOOLS}), 10 + (g * 31) % 2000,
@@ -70,14 +71,14 @@ async function addNewRows(store: ExecutionStore): Promise<void> {
   for (let b = 0; b < 10; b++) {
     const base = 1_000_000_000 + callSeq;
     callSeq += NEW_ROWS / 10;
-    await store.pool.query(
+    await poolOf(store).query(
       `INSERT INTO executions (execution_id, goal_text, intent, success, created_at)
        SELECT lpad(to_hex(($1::bigint + g) / $3::bigint), 32, '0')::uuid, 'bench round', 'tool_use', true, now()
          FROM generate_series(0, $2::int - 1, $3::int) g
        ON CONFLICT DO NOTHING`,
       [base, NEW_ROWS / 10, RUNS_PER_EXECUTION],
     );
-    await store.pool.query(
+    await poolOf(store).query(
       `INSERT INTO tool_executions (call_id, execution_id, tool_name, success, duration_ms, created_at)
        SELECT lpad(to_hex($1::bigint + g), 32, '0')::uuid, lpad(to_hex(($1::bigint + g) / $3::bigint), 32, '0')::uuid,
               'tool_' || (g % ${TOOLS}), g % 10 <> 0, 10 + (g * 17) % 1500,
@@ -96,7 +97,7 @@ interface SizeResult {
 }
 
 async function measure(store: ExecutionStore, historyRows: number): Promise<SizeResult> {
-  await store.pool.query('VACUUM ANALYZE');
+  await poolOf(store).query('VACUUM ANALYZE');
   await store.recomputeStatistics();
   const incremental: number[] = [];
   const full: number[] = [];
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   }
   const store = await ExecutionStore.open({ connectionString: url });
   try {
-    await store.pool.query(
+    await poolOf(store).query(
       'TRUNCATE executions, tool_executions, tool_statistics, tool_statistics_deltas, tool_duration_totals CASCADE',
     );
     console.log(`bench:stats ${quick ? '(quick) ' : ''}against ${store.describe()}`);

@@ -1,5 +1,5 @@
 import { wilsonInterval, type Interval } from '../src/stats/wilson.js';
-import { selectToolWindowCounts } from '../src/sql/statistics.js';
+import { jobRepositoryOf } from '../src/store/internal.js';
 import type { JobDefinition } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -37,10 +37,10 @@ export const dailyLowPerformers: JobDefinition = {
   description: 'flag tools whose success rate is confidently below the threshold',
   async run({ store, thresholds, now }) {
     const since = new Date(now.getTime() - thresholds.lowPerformerWindowDays * DAY_MS);
-    const result = await store.run(selectToolWindowCounts(since, now), 'daily-low-performers');
+    const rows = await jobRepositoryOf(store).toolWindowCounts(since, now, 'daily-low-performers');
     const lowPerformers: LowPerformer[] = [];
     let judged = 0;
-    for (const row of result.rows) {
+    for (const row of rows) {
       const total = Number(row.total);
       const successes = Number(row.successes);
       if (total < thresholds.lowPerformerMinExecutions) continue;

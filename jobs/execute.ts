@@ -1,6 +1,6 @@
 import { DendriteError, sqlStateOf } from '../src/errors.js';
 import type { ExecutionStore } from '../src/store/execution-store.js';
-import { claimJobRun, extendJobRunLease, finishJobRun } from '../src/sql/jobs.js';
+import { jobRepositoryOf } from '../src/store/internal.js';
 import type { LearningThresholds } from './thresholds.js';
 import type { JobDefinition, JobRunInfo, JobSummary, RecommendationEvent } from './types.js';
 
@@ -37,13 +37,10 @@ export async function claimManualRun(
   instanceId: string,
   leaseMs: number,
 ): Promise<{ runId: number; fireTime: Date }> {
+  const jobs = jobRepositoryOf(store);
   for (let attempt = 0; ; attempt++) {
-    const result = await store.run<{ id: number; fire_time: Date }>(
-      claimJobRun(jobName, null, 'manual', instanceId, leaseMs),
-      `claim ${jobName}`,
-    );
-    const row = result.rows[0];
-    if (row !== undefined) return { runId: Number(row.id), fireTime: row.fire_time };
+    const claim = await jobs.claimRun(jobName, null, 'manual', instanceId, leaseMs);
+    if (claim !== undefined) return claim;
     if (attempt >= 5) throw new Error(`could not record a manual run of ${jobName}`);
   }
 }
@@ -55,6 +52,7 @@ export async function claimManualRun(
  */
 export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
   const { store, job, hooks = {} } = options;
+  const jobs = jobRepositoryOf(store);
   const claim =
     options.claimed ?? (await claimManualRun(store, job.name, options.instanceId, options.leaseMs));
   const info: JobRunInfo = {
@@ -73,9 +71,7 @@ export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
   };
   const heartbeat = setInterval(
     () => {
-      store
-        .run(extendJobRunLease(claim.runId, options.leaseMs), `heartbeat ${job.name}`)
-        .catch(reportError);
+      jobs.extendLease(claim.runId, options.leaseMs, `heartbeat ${job.name}`).catch(reportError);
     },
     Math.max(1_000, Math.floor(options.leaseMs / 3)),
   );
@@ -107,16 +103,19 @@ export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
     const code = error instanceof DendriteError ? ` [${error.code}]` : '';
     const state = sqlStateOf((error as { cause?: unknown }).cause ?? error);
     const text = `${error.name}${code}: ${error.message}${state === undefined ? '' : ` (SQLSTATE ${state})`}`;
-    await store
-      .run(finishJobRun(claim.runId, 'failed', null, text), `record ${job.name} failure`)
+    await jobs
+      .finishRun(claim.runId, 'failed', null, text, `record ${job.name} failure`)
       .catch(reportError);
     hooks.failed?.({ ...info, error, durationMs });
     throw error;
   }
   clearInterval(heartbeat);
   const durationMs = performance.now() - started;
-  await store.run(
-    finishJobRun(claim.runId, 'succeeded', JSON.stringify(summary), null),
+  await jobs.finishRun(
+    claim.runId,
+    'succeeded',
+    JSON.stringify(summary),
+    null,
     `record ${job.name} result`,
   );
   hooks.finished?.({ ...info, summary, durationMs });

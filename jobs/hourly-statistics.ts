@@ -1,4 +1,4 @@
-import { callUpdateToolStatisticsWindow, selectPendingDeltas } from '../src/sql/statistics.js';
+import { jobRepositoryOf } from '../src/store/internal.js';
 import type { JobDefinition } from './types.js';
 
 export interface HourlyStatisticsSummary {
@@ -17,17 +17,13 @@ export const hourlyStatistics: JobDefinition = {
   enabled: true,
   description: 'refresh tool_statistics from the runs added since the last refresh',
   async run({ store, thresholds }) {
-    const pending = await store.run<{ pending: number }>(
-      selectPendingDeltas(),
-      'hourly-statistics',
-    );
-    const result = await store.run<{ touched: number }>(
-      callUpdateToolStatisticsWindow(thresholds.durationWindowHours),
+    const [toolsUpdated, deltasFolded] = await jobRepositoryOf(store).refreshStatistics(
+      thresholds.durationWindowHours,
       'hourly-statistics',
     );
     const summary: HourlyStatisticsSummary = {
-      toolsUpdated: Number(result.rows[0]?.touched ?? 0),
-      deltasFolded: Number(pending.rows[0]?.pending ?? 0),
+      toolsUpdated,
+      deltasFolded,
       durationWindowHours: thresholds.durationWindowHours,
     };
     return summary;

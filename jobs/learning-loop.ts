@@ -108,7 +108,11 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
 
   constructor(options: LearningLoopOptions) {
     super();
-    if (typeof options !== 'object' || options === null || typeof options.store?.run !== 'function')
+    if (
+      typeof options !== 'object' ||
+      options === null ||
+      typeof options.store?.storeExecution !== 'function'
+    )
       throw new ValidationError('startLearningLoop needs { store: ExecutionStore }', 'store');
     this.store = options.store;
     this.instanceId = requireInstanceId(options.instanceId);

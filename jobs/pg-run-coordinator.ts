@@ -1,6 +1,6 @@
 import type { RunCoordinator } from 'node-cron';
 import type { ExecutionStore } from '../src/store/execution-store.js';
-import { claimJobRun, finishJobRun, markCrashedJobRuns } from '../src/sql/jobs.js';
+import { jobRepositoryOf } from '../src/store/internal.js';
 
 export interface PostgresRunCoordinatorOptions {
   /** This process's name in job_runs.instance_id. */
@@ -38,14 +38,17 @@ export class PostgresRunCoordinator implements RunCoordinator {
   async shouldRun(key: string): Promise<boolean> {
     const { jobName, fireTime } = PostgresRunCoordinator.parseKey(key);
     // Runs left `running` by an instance that died are marked as such before anyone claims.
-    await this.store.run(markCrashedJobRuns(), 'job_runs crash sweep');
-    const result = await this.store.run<{ id: number; fire_time: Date }>(
-      claimJobRun(jobName, fireTime, 'scheduled', this.options.instanceId, this.options.leaseMs),
-      `claim ${jobName}`,
+    const jobs = jobRepositoryOf(this.store);
+    await jobs.markCrashed();
+    const claim = await jobs.claimRun(
+      jobName,
+      fireTime,
+      'scheduled',
+      this.options.instanceId,
+      this.options.leaseMs,
     );
-    const row = result.rows[0];
-    if (row === undefined) return false;
-    this.claims.set(key, { runId: Number(row.id), fireTime: row.fire_time });
+    if (claim === undefined) return false;
+    this.claims.set(key, claim);
     return true;
   }
 
@@ -60,8 +63,11 @@ export class PostgresRunCoordinator implements RunCoordinator {
   async onComplete(key: string): Promise<void> {
     const claim = this.take(key);
     if (claim === undefined) return;
-    await this.store.run(
-      finishJobRun(claim.runId, 'failed', null, 'claimed but the task did not start'),
+    await jobRepositoryOf(this.store).finishRun(
+      claim.runId,
+      'failed',
+      null,
+      'claimed but the task did not start',
       'job_runs',
     );
   }

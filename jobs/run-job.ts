@@ -32,7 +32,7 @@ export async function runJob(
   jobName: string,
   options: RunJobOptions = {},
 ): Promise<JobSummary> {
-  if (typeof store !== 'object' || store === null || typeof store.run !== 'function')
+  if (typeof store !== 'object' || store === null || typeof store.storeExecution !== 'function')
     throw new ValidationError('runJob needs an ExecutionStore', 'store');
   const job = requireJob(resolveJobs(options.jobs), jobName);
   if (

@@ -1,13 +1,6 @@
 import { wilsonInterval } from '../src/stats/wilson.js';
-import {
-  expireRecommendations,
-  selectGeneratedToolStats,
-  selectIdleTools,
-  selectLifecycleWindows,
-  upsertRecommendation,
-} from '../src/sql/recommendations.js';
+import { jobRepositoryOf } from '../src/store/internal.js';
 import type { RecommendationAction } from '../src/store/types.js';
-import { toRecommendation } from '../src/store/execution-store.js';
 import type { JobDefinition } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -48,11 +41,12 @@ export const weeklyToolLifecycle: JobDefinition = {
   async run({ store, thresholds: t, now, runId, recommend }) {
     // Archive and promote read tool_statistics: bring it up to date first (cheap, incremental).
     await store.updateStatistics();
+    const jobs = jobRepositoryOf(store);
+    const context = 'weekly-tool-lifecycle';
     const found: LifecycleRecommendation[] = [];
 
     const idleCutoff = new Date(now.getTime() - t.archiveIdleDays * DAY_MS);
-    for (const row of (await store.run(selectIdleTools(idleCutoff), 'weekly-tool-lifecycle'))
-      .rows) {
+    for (const row of await jobs.idleTools(idleCutoff, context)) {
       const lastUsed = row.last_used as Date | null;
       const since = lastUsed ?? (row.created_at as Date);
       const idleDays = Math.floor((now.getTime() - since.getTime()) / DAY_MS);
@@ -73,14 +67,16 @@ export const weeklyToolLifecycle: JobDefinition = {
       });
     }
 
-    const windows = await store.run(
-      selectLifecycleWindows(now, t.deprecateWindowDays, t.watchWeekDays),
-      'weekly-tool-lifecycle',
+    const windows = await jobs.lifecycleWindows(
+      now,
+      t.deprecateWindowDays,
+      t.watchWeekDays,
+      context,
     );
     const recentSince = new Date(now.getTime() - t.deprecateWindowDays * DAY_MS);
     const weekStart = new Date(now.getTime() - t.watchWeekDays * DAY_MS);
     const prevStart = new Date(now.getTime() - 2 * t.watchWeekDays * DAY_MS);
-    for (const row of windows.rows) {
+    for (const row of windows) {
       const toolName = row.tool_name as string;
       const total = Number(row.recent_total);
       const successes = Number(row.recent_successes);
@@ -135,7 +131,7 @@ export const weeklyToolLifecycle: JobDefinition = {
       }
     }
 
-    for (const row of (await store.run(selectGeneratedToolStats(), 'weekly-tool-lifecycle')).rows) {
+    for (const row of await jobs.generatedToolStats(context)) {
       const total = Number(row.total);
       const successes = Number(row.successes);
       if (total < t.promoteMinExecutions) continue;
@@ -159,40 +155,26 @@ export const weeklyToolLifecycle: JobDefinition = {
     let refreshed = 0;
     const stored: LifecycleRecommendation[] = [];
     for (const rec of found) {
-      const result = await store.run(
-        upsertRecommendation(
-          rec.toolName,
-          rec.action,
-          rec.reason,
-          JSON.stringify(rec.evidence),
-          runId,
-          t.settledQuietDays,
-        ),
-        'weekly-tool-lifecycle',
+      const event = await jobs.upsertRecommendation(
+        { ...rec, evidenceJson: JSON.stringify(rec.evidence) },
+        runId,
+        t.settledQuietDays,
+        context,
       );
-      const row = result.rows[0];
-      if (row === undefined) continue; // settled by the user recently: not reopened
+      if (event === undefined) continue; // settled by the user recently: not reopened
       stored.push(rec);
-      const isNew = row.inserted === true;
-      if (isNew) created++;
+      if (event.isNew) created++;
       else refreshed++;
-      await recommend({ recommendation: toRecommendation(row), isNew });
+      await recommend(event);
     }
     // What was open but not found again no longer applies (the tool recovered, is used again...).
-    const expired = await store.run(
-      expireRecommendations(
-        found.map((r) => r.toolName),
-        found.map((r) => r.action),
-        runId,
-      ),
-      'weekly-tool-lifecycle',
-    );
+    const expired = await jobs.expireRecommendations(found, runId, context);
     const summary: LifecycleSummary = {
       recommendations: stored,
       created,
       refreshed,
       quieted: found.length - stored.length,
-      expired: expired.rows.length,
+      expired,
       asOf: now.toISOString(),
     };
     return summary;

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore, NotFoundError, ValidationError, REDACTED } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 async function count(store: ExecutionStore, table: string): Promise<number> {
-  return (await store.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+  return (await poolOf(store).query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
 }
 
 describe('bad input gets a clear error and writes nothing', () => {
@@ -120,8 +121,9 @@ describe('bad input gets a clear error and writes nothing', () => {
       error: 'err\u0000',
       metadata,
     });
-    const row = (await store.pool.query('SELECT * FROM executions WHERE execution_id = $1', [id]))
-      .rows[0];
+    const row = (
+      await poolOf(store).query('SELECT * FROM executions WHERE execution_id = $1', [id])
+    ).rows[0];
     expect(row.goal_text).toBe('goal\uFFFD with \uFFFD bad text');
     expect(row.error).toBe('err\uFFFD');
     const m = row.metadata;
@@ -161,14 +163,14 @@ describe('bad input gets a clear error and writes nothing', () => {
       parameters: { q: evil },
     });
     const row = (
-      await store.pool.query(
+      await poolOf(store).query(
         'SELECT goal_text, intent, goal_id FROM executions WHERE execution_id = $1',
         [id],
       )
     ).rows[0];
     expect(row).toEqual({ goal_text: evil, intent: "x' OR '1'='1", goal_id: evil });
     const tool = (
-      await store.pool.query(
+      await poolOf(store).query(
         'SELECT tool_name, parameters FROM tool_executions WHERE execution_id = $1',
         [id],
       )
@@ -180,9 +182,10 @@ describe('bad input gets a clear error and writes nothing', () => {
     const huge = 'x'.repeat(5 * 1024 * 1024);
     const id = await store.storeExecution({ goalText: huge, metadata: { huge } });
     const row = (
-      await store.pool.query('SELECT goal_text, metadata FROM executions WHERE execution_id = $1', [
-        id,
-      ])
+      await poolOf(store).query(
+        'SELECT goal_text, metadata FROM executions WHERE execution_id = $1',
+        [id],
+      )
     ).rows[0];
     expect(row.goal_text.length).toBeLessThan(70 * 1024);
     expect(row.goal_text).toContain('[truncated');

@@ -10,6 +10,7 @@ import { runDemo, type DemoResult } from '../src/demo/run-demo.js';
 import { Orchestrator, type ExecutionStore } from '../src/index.js';
 import { cli } from './helpers/cli.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 const DAY = 86_400_000;
 
@@ -48,22 +49,18 @@ describe('demo scenario', () => {
     it('records every goal and tool run through the middleware, over weeks of history', async () => {
       expect(result.goals).toBe(1_500);
       expect(result.history.written).toBe(result.goals + result.toolRuns);
-      const counts = await store.read<{
+      const counts = await poolOf(store).query<{
         executions: number;
         runs: number;
         oldest: Date;
         misaligned: number;
       }>(
-        {
-          text: `SELECT (SELECT count(*) FROM executions) AS executions,
+        `SELECT (SELECT count(*) FROM executions) AS executions,
                         (SELECT count(*) FROM tool_executions) AS runs,
                         (SELECT min(created_at) FROM executions) AS oldest,
                         (SELECT count(*) FROM tool_executions te JOIN executions e USING (execution_id)
                           WHERE te.created_at < e.created_at
                              OR te.created_at > e.created_at + e.duration_ms * interval '1 millisecond') AS misaligned`,
-          values: [],
-        },
-        'demo counts',
       );
       const row = counts.rows[0]!;
       expect(row.executions).toBe(1_500);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore, withExecutionStore } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 // The seed's 13 tests, against a real PostgreSQL.
 describe('ExecutionStore (seed tests)', () => {
@@ -11,7 +12,7 @@ describe('ExecutionStore (seed tests)', () => {
   });
 
   it('test_connection: connects and answers', async () => {
-    const result = await store.pool.query('SELECT 1 AS one');
+    const result = await poolOf(store).query('SELECT 1 AS one');
     expect(result.rows[0].one).toBe(1);
     expect(store.describe()).not.toContain('dendrite_pass');
   });
@@ -26,8 +27,9 @@ describe('ExecutionStore (seed tests)', () => {
       metadata: { neuron: 'GenerativeNeuron', depth: 0, tokens: 120 },
     });
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
-    const row = (await store.pool.query('SELECT * FROM executions WHERE execution_id = $1', [id]))
-      .rows[0];
+    const row = (
+      await poolOf(store).query('SELECT * FROM executions WHERE execution_id = $1', [id])
+    ).rows[0];
     expect(row.goal_id).toBe('goal_42');
     expect(row.goal_text).toBe('What is 2 + 2?');
     expect(row.intent).toBe('generative');
@@ -51,7 +53,7 @@ describe('ExecutionStore (seed tests)', () => {
       durationMs: 50,
     });
     expect(rowId).toBeGreaterThan(0);
-    const row = (await store.pool.query('SELECT * FROM tool_executions WHERE id = $1', [rowId]))
+    const row = (await poolOf(store).query('SELECT * FROM tool_executions WHERE id = $1', [rowId]))
       .rows[0];
     expect(row.execution_id).toBe(executionId);
     expect(row.tool_name).toBe('prime_checker_tool');
@@ -71,7 +73,7 @@ describe('ExecutionStore (seed tests)', () => {
       callId,
     });
     expect(b).toBe(a);
-    const count = await store.pool.query(
+    const count = await poolOf(store).query(
       'SELECT count(*)::int AS n FROM tool_executions WHERE call_id = $1',
       [callId],
     );
@@ -85,7 +87,7 @@ describe('ExecutionStore (seed tests)', () => {
       rating: 5,
       feedbackText: 'Perfect answer!',
     });
-    const row = (await store.pool.query('SELECT * FROM execution_feedback WHERE id = $1', [id]))
+    const row = (await poolOf(store).query('SELECT * FROM execution_feedback WHERE id = $1', [id]))
       .rows[0];
     expect(row.rating).toBe(5);
     expect(row.feedback_text).toBe('Perfect answer!');
@@ -101,8 +103,9 @@ describe('ExecutionStore (seed tests)', () => {
       validationErrors: ['too slow for n > 40'],
       metadata: { model: 'x' },
     });
-    const row = (await store.pool.query('SELECT * FROM tool_creation_events WHERE id = $1', [id]))
-      .rows[0];
+    const row = (
+      await poolOf(store).query('SELECT * FROM tool_creation_events WHERE id = $1', [id])
+    ).rows[0];
     expect(row.tool_name).toBe('fibonacci_tool');
     expect(row.validation_passed).toBe(false);
     expect(row.validation_errors).toEqual(['too slow for n > 40']);
@@ -187,7 +190,7 @@ describe('ExecutionStore (seed tests)', () => {
       async (s) => {
         inside = s;
         return (
-          await s.pool.query('SELECT count(*)::int AS n FROM executions WHERE goal_text = $1', [
+          await poolOf(s).query('SELECT count(*)::int AS n FROM executions WHERE goal_text = $1', [
             'scoped',
           ])
         ).rows[0].n;
@@ -263,13 +266,13 @@ describe('ExecutionStore (seed tests)', () => {
     };
     const id = await store.storeExecution({ goalText: 'meta', metadata });
     const row = (
-      await store.pool.query('SELECT metadata FROM executions WHERE execution_id = $1', [id])
+      await poolOf(store).query('SELECT metadata FROM executions WHERE execution_id = $1', [id])
     ).rows[0];
     expect(row.metadata).toEqual(metadata);
   });
 
   it('reads through the view match raw SQL counts', async () => {
-    const direct = await store.pool.query('SELECT count(*)::int AS n FROM tool_executions');
+    const direct = await poolOf(store).query('SELECT count(*)::int AS n FROM tool_executions');
     const total = (await store.getToolPerformanceView()).reduce((n, r) => n + r.totalExecutions, 0);
     expect(total).toBe(direct.rows[0].n);
   });

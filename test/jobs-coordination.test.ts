@@ -7,6 +7,7 @@ import {
   type LearningLoop,
 } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 const OFF = {
   'hourly-statistics': false,
@@ -57,7 +58,7 @@ describe('three schedulers against one database', () => {
     await Promise.all(loops.map((l) => l.stop())); // idempotent
 
     const rows = (
-      await stores[0]!.pool.query(
+      await poolOf(stores[0]!).query(
         `SELECT job_name, fire_time, instance_id, status, error, summary FROM job_runs ORDER BY fire_time`,
       )
     ).rows;

@@ -9,6 +9,7 @@ import {
   type RecommendationEvent,
 } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 const DAY = 86_400_000;
 
@@ -22,13 +23,13 @@ async function addRuns(
   durationMs = 100,
 ): Promise<void> {
   const executionId = (
-    await store.pool.query<{ id: string }>(
+    await poolOf(store).query<{ id: string }>(
       `INSERT INTO executions (execution_id, goal_text, created_at)
        VALUES (gen_random_uuid(), 'crafted', now() - $1::double precision * interval '1 day') RETURNING execution_id AS id`,
       [daysAgo],
     )
   ).rows[0]!.id;
-  await store.pool.query(
+  await poolOf(store).query(
     `INSERT INTO tool_executions (call_id, execution_id, tool_name, success, duration_ms, created_at)
      SELECT gen_random_uuid(), $1, $2, g <= $4, $5, now() - $6::double precision * interval '1 day' - g * interval '1 second'
        FROM generate_series(1, $3) g`,
@@ -202,7 +203,7 @@ describe('learning-loop jobs on crafted histories', () => {
   });
 
   it('a run whose instance died (lease expired) reads as crashed', async () => {
-    await store.pool.query(
+    await poolOf(store).query(
       `INSERT INTO job_runs (job_name, fire_time, instance_id, status, started_at, lease_expires_at)
        VALUES ('hourly-statistics', now() - interval '2 hours', 'dead-host:1', 'running',
                now() - interval '2 hours', now() - interval '1 hour')`,

@@ -11,6 +11,7 @@ import {
   trackTool,
 } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 let store: ExecutionStore;
 let spoolRoot: string;
@@ -27,11 +28,12 @@ const spoolDir = () => mkdtemp(path.join(spoolRoot, 's-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function executionRow(id: string) {
-  return (await store.pool.query('SELECT * FROM executions WHERE execution_id = $1', [id])).rows[0];
+  return (await poolOf(store).query('SELECT * FROM executions WHERE execution_id = $1', [id]))
+    .rows[0];
 }
 async function toolRows(id: string) {
   return (
-    await store.pool.query('SELECT * FROM tool_executions WHERE execution_id = $1 ORDER BY id', [
+    await poolOf(store).query('SELECT * FROM tool_executions WHERE execution_id = $1 ORDER BY id', [
       id,
     ])
   ).rows;
@@ -173,7 +175,7 @@ describe('payload hygiene', () => {
     });
     await handle.flush();
     const rows = (
-      await store.pool.query(
+      await poolOf(store).query(
         `SELECT e.goal_id, e.intent, e.success AS esuccess, t.* FROM executions e
            JOIN tool_executions t USING (execution_id)
           WHERE e.goal_text IN ('seed style', '') ORDER BY t.id`,
@@ -281,7 +283,7 @@ describe('instrument() and trackTool()', () => {
     expect(await trackTool('free', 1, (n) => n + 1)).toBe(2);
     await handle.flush();
     const rows = (
-      await store.pool.query(
+      await poolOf(store).query(
         `SELECT e.execution_id, e.goal_id, e.success AS run_ok, t.tool_name, t.parameters, t.success
            FROM executions e JOIN tool_executions t USING (execution_id) ORDER BY t.id`,
       )

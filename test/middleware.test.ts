@@ -11,6 +11,7 @@ import {
   type HistoryEvents,
 } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 let store: ExecutionStore;
 let spoolRoot: string;
@@ -29,12 +30,12 @@ async function spoolDir(): Promise<string> {
 
 async function rowsFor(executionIds: string[]) {
   const executions = (
-    await store.pool.query('SELECT * FROM executions WHERE execution_id = ANY($1::uuid[])', [
+    await poolOf(store).query('SELECT * FROM executions WHERE execution_id = ANY($1::uuid[])', [
       executionIds,
     ])
   ).rows;
   const tools = (
-    await store.pool.query(
+    await poolOf(store).query(
       'SELECT * FROM tool_executions WHERE execution_id = ANY($1::uuid[]) ORDER BY id',
       [executionIds],
     )
@@ -121,7 +122,7 @@ describe('attachExecutionHistory with the reference Orchestrator', () => {
     expect(stats.dropped).toBe(0);
     expect(stats.queued).toBe(0);
     expect(errors).toEqual([]);
-    const all = (await store.pool.query('SELECT count(*)::int AS n FROM executions')).rows[0].n;
+    const all = (await poolOf(store).query('SELECT count(*)::int AS n FROM executions')).rows[0].n;
     expect(all).toBe(500);
     const { executions, tools } = await rowsFor(runIds);
     expect(executions).toHaveLength(expected.length);
@@ -138,18 +139,18 @@ describe('attachExecutionHistory with the reference Orchestrator', () => {
     }
     // Runs that threw: recorded as failed, with their tool runs.
     const thrown = (
-      await store.pool.query(
+      await poolOf(store).query(
         `SELECT e.execution_id, e.error, count(t.id)::int AS tools
            FROM executions e LEFT JOIN tool_executions t USING (execution_id)
           WHERE e.success = false AND e.error LIKE 'TypeError: boom%' GROUP BY 1, 2`,
       )
     ).rows;
     expect(thrown).toHaveLength(rejected);
-    const total = (await store.pool.query('SELECT count(*)::int AS n FROM tool_executions')).rows[0]
-      .n;
+    const total = (await poolOf(store).query('SELECT count(*)::int AS n FROM tool_executions'))
+      .rows[0].n;
     expect(stats.written).toBe(500 + total);
     const closed = await handle.close();
     expect(closed.spooledRows).toBe(0);
-    await store.pool.query('TRUNCATE executions CASCADE');
+    await poolOf(store).query('TRUNCATE executions CASCADE');
   });
 });

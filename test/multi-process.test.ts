@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionStore } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 const WORKER = path.resolve('dist/test/fixtures/multi-process-worker.js');
 const PROCESSES = 3;
@@ -96,7 +97,7 @@ describe('middleware in three processes against one database', () => {
     expect(new Set(runIds).size).toBe(PROCESSES * RUNS);
 
     const totals = (
-      await store.pool.query<{ executions: number; ok: number; tools: number; ids: number }>(
+      await poolOf(store).query<{ executions: number; ok: number; tools: number; ids: number }>(
         `SELECT (SELECT count(*) FROM executions)::int AS executions,
                 (SELECT count(*) FROM executions WHERE success)::int AS ok,
                 (SELECT count(*) FROM tool_executions)::int AS tools,

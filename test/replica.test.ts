@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore, buildReport, newId, startEmbeddedPostgres } from '../src/index.js';
 import type { EmbeddedServer } from '../src/index.js';
 import { startStreamingReplica, type ReplicaServer } from '../src/db/replica.js';
+import { poolOf, internalsOf } from '../src/store/internal.js';
 
 let dir: string;
 let primary: EmbeddedServer;
@@ -155,7 +156,7 @@ describe('streaming read replica', () => {
   it('reads from the primary when no replica is configured', async () => {
     const direct = await ExecutionStore.open({ connectionString: primary.url, migrate: false });
     try {
-      expect(direct.readPool).toBe(direct.pool);
+      expect(internalsOf(direct).readPool).toBe(poolOf(direct));
       const id = newId();
       await direct.storeExecution({ executionId: id, goalText: 'direct', success: true });
       const recent = await direct.getRecentExecutions({ limit: 1 });

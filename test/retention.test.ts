@@ -2,8 +2,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore, ValidationError, pruneHistory } from '../src/index.js';
 import type { PruneProgress } from '../src/index.js';
-import { selectLifecycleWindows } from '../src/sql/recommendations.js';
-import { selectToolWindowCounts } from '../src/sql/statistics.js';
+import { jobRepositoryOf } from '../src/store/internal.js';
 import { openTestStore } from './helpers/db.js';
 
 const DAY = 86_400_000;
@@ -212,9 +211,10 @@ describe('statistics and windows after pruning', () => {
       await write(3, false, [{ tool: 'delta', success: true, durationMs: 5 }], other);
     const now = new Date();
     const windows = async (): Promise<Record<string, unknown>> => {
-      const lifecycle = await other.run(selectLifecycleWindows(now, 60, 7), 'test');
-      const lowPerformer = await other.run(selectToolWindowCounts(daysAgo(60), now), 'test');
-      return { lifecycle: lifecycle.rows[0], lowPerformer: lowPerformer.rows[0] };
+      const jobs = jobRepositoryOf(other);
+      const lifecycle = await jobs.lifecycleWindows(now, 60, 7, 'test');
+      const lowPerformer = await jobs.toolWindowCounts(daysAgo(60), now, 'test');
+      return { lifecycle: lifecycle[0], lowPerformer: lowPerformer[0] };
     };
     expect(await windows()).toEqual({
       lifecycle: expect.objectContaining({ recent_total: 24, recent_successes: 12 }),

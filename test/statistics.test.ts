@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 const TOOLS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
 
@@ -26,7 +27,7 @@ interface Row {
 }
 
 async function writeBatch(store: ExecutionStore, executionId: string, rows: Row[]): Promise<void> {
-  await store.pool.query(
+  await poolOf(store).query(
     `INSERT INTO tool_executions (call_id, execution_id, tool_name, success, duration_ms, created_at)
      SELECT u.c, $1, u.t, u.s, u.d, u.at
        FROM unnest($2::uuid[], $3::varchar[], $4::boolean[], $5::integer[], $6::timestamptz[]) AS u(c, t, s, d, at)
@@ -44,7 +45,7 @@ async function writeBatch(store: ExecutionStore, executionId: string, rows: Row[
 
 /** The statistics columns that must match, as plain comparable values. */
 async function snapshot(store: ExecutionStore): Promise<unknown[]> {
-  const result = await store.pool.query(
+  const result = await poolOf(store).query(
     `SELECT tool_name, total_executions, successful_executions, failed_executions, success_rate,
             avg_duration_ms, first_used, last_used,
             metadata->'durationWindow'->'runs' AS window_runs,
@@ -102,7 +103,9 @@ describe('incremental statistics refresh', () => {
     expect(refreshes).toBeGreaterThan(1);
 
     const incremental = await snapshot(store);
-    const pending = await store.pool.query('SELECT count(*)::int AS n FROM tool_statistics_deltas');
+    const pending = await poolOf(store).query(
+      'SELECT count(*)::int AS n FROM tool_statistics_deltas',
+    );
     expect(pending.rows[0].n).toBe(0);
     await store.recomputeStatistics();
     const full = await snapshot(store);
@@ -126,7 +129,7 @@ describe('incremental statistics refresh', () => {
   it('deletes do not decrement: statistics are cumulative', async () => {
     await store.updateStatistics();
     const before = await snapshot(store);
-    await store.pool.query(`DELETE FROM tool_executions WHERE tool_name = 'alpha'`);
+    await poolOf(store).query(`DELETE FROM tool_executions WHERE tool_name = 'alpha'`);
     await store.updateStatistics();
     const after = await snapshot(store);
     const counts = (rows: unknown[]) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionStore } from '../src/index.js';
 import { createTestDatabase } from './helpers/db.js';
+import { poolOf } from '../src/store/internal.js';
 
 // getSuccessRate reads hourly buckets kept by triggers; it must equal a scan of executions exactly.
 describe('getSuccessRate from hourly buckets', () => {
@@ -9,7 +10,7 @@ describe('getSuccessRate from hourly buckets', () => {
     // Buckets are UTC hours whatever the session's time zone: a +05:30 zone would shift naive ones.
     const admin = await ExecutionStore.open({ connectionString: url });
     const db = new URL(url).pathname.slice(1);
-    await admin.pool.query(`ALTER DATABASE "${db}" SET timezone = 'Asia/Kolkata'`);
+    await poolOf(admin).query(`ALTER DATABASE "${db}" SET timezone = 'Asia/Kolkata'`);
     await admin.close();
     const store = await ExecutionStore.open({ connectionString: url });
     try {
@@ -27,7 +28,7 @@ describe('getSuccessRate from hourly buckets', () => {
         });
       }
       const direct = async (intent: string | null, since: Date | null): Promise<number | null> => {
-        const r = await store.pool.query(
+        const r = await poolOf(store).query(
           `SELECT count(*) FILTER (WHERE success)::int AS s, count(success)::int AS n FROM executions
             WHERE ($1::varchar IS NULL OR intent = $1) AND ($2::timestamptz IS NULL OR created_at >= $2)`,
           [intent, since],
@@ -54,15 +55,15 @@ describe('getSuccessRate from hourly buckets', () => {
         );
       };
       await check();
-      const deleted = await store.pool.query(
+      const deleted = await poolOf(store).query(
         `DELETE FROM executions WHERE created_at < now() - interval '30 hours' RETURNING 1`,
       );
       expect(deleted.rowCount).toBeGreaterThan(0);
       await check();
-      const buckets = await store.pool.query(
+      const buckets = await poolOf(store).query(
         `SELECT coalesce(sum(total), 0)::int AS n FROM execution_outcomes_hourly`,
       );
-      const rows = await store.pool.query(`SELECT count(*)::int AS n FROM executions`);
+      const rows = await poolOf(store).query(`SELECT count(*)::int AS n FROM executions`);
       expect(buckets.rows[0].n).toBe(rows.rows[0].n);
     } finally {
       await store.close();

@@ -9,6 +9,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedServer,
 } from '../src/index.js';
+import { poolOf } from '../src/store/internal.js';
 
 // Its own server: these tests stop and start PostgreSQL.
 let server: EmbeddedServer;
@@ -41,11 +42,11 @@ function orchestrator(): Orchestrator {
 }
 
 async function counts(runIds: string[]) {
-  const e = await store.pool.query(
+  const e = await poolOf(store).query(
     'SELECT count(*)::int AS n, count(DISTINCT execution_id)::int AS d FROM executions WHERE execution_id = ANY($1::uuid[])',
     [runIds],
   );
-  const t = await store.pool.query(
+  const t = await poolOf(store).query(
     'SELECT count(*)::int AS n, count(DISTINCT call_id)::int AS d FROM tool_executions WHERE execution_id = ANY($1::uuid[])',
     [runIds],
   );

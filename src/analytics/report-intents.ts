@@ -1,5 +1,5 @@
-import type { ExecutionStore } from '../store/execution-store.js';
-import { selectSuccessByIntent } from '../sql/report.js';
+import type { ExecutionStore } from '../index.js';
+import { portsOf } from '../schema/ports.js';
 
 export interface IntentSuccess {
   /** The intent recorded with the executions (null when none was). */
@@ -15,14 +15,11 @@ export async function successRateByIntent(
   store: ExecutionStore,
   options: { since?: Date } = {},
 ): Promise<IntentSuccess[]> {
-  const result = await store.read<{ intent: string | null; total: unknown; successes: unknown }>(
-    selectSuccessByIntent(options.since ?? null),
-    'successRateByIntent',
-  );
-  return result.rows.map((row) => {
+  const rows = await portsOf(store).reports.successByIntent(options.since ?? null);
+  return rows.map((row) => {
     const executions = Number(row.total);
     return {
-      intent: row.intent ?? null,
+      intent: (row.intent as string | null) ?? null,
       executions,
       successRate: executions === 0 ? null : Number(row.successes) / executions,
     };

@@ -1,17 +1,7 @@
-import type { ExecutionStore } from '../store/execution-store.js';
+import type { ExecutionStore } from '../index.js';
 import type { JsonValue } from '../json/sanitize.js';
 import { successRateByIntent, type IntentSuccess } from './report-intents.js';
-import {
-  selectGeneratedTools,
-  selectJobHistory,
-  selectLatestJobSummary,
-  selectOpenRecommendations,
-  selectRatingDistribution,
-  selectReportTotals,
-  selectTablesPresent,
-  selectTimeline,
-  selectToolReport,
-} from '../sql/report.js';
+import { portsOf } from '../schema/ports.js';
 
 export interface ReportOptions {
   /** How many days back the report looks. Default 30. */
@@ -155,31 +145,25 @@ export async function buildReport(
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - days * 86_400_000);
   const bucket = days <= 2 ? 'hour' : 'day';
-  const present = await store.read<{ name: string; present: boolean }>(
-    selectTablesPresent(['tool_lifecycle_recommendations', 'job_runs']),
-    'report: learning-loop tables',
-  );
-  const has = (name: string): boolean => present.rows.some((r) => r.name === name && r.present);
+  const reads = portsOf(store).reports;
+  const present = await reads.tablesPresent(['tool_lifecycle_recommendations', 'job_runs']);
+  const has = (name: string): boolean => present.some((r) => r.name === name && r.present === true);
   const hasRecommendations = has('tool_lifecycle_recommendations');
   const hasJobs = has('job_runs');
   const [totals, tools, timeline, ratings, intents, generated, recommendations, jobs] =
     await Promise.all([
-      store.read(selectReportTotals(since), 'report: totals'),
-      store.read(selectToolReport(since, z), 'report: tools'),
-      store.read(selectTimeline(since, bucket), 'report: timeline'),
-      store.read(selectRatingDistribution(since), 'report: ratings'),
+      reads.totals(since),
+      reads.tools(since, z),
+      reads.timeline(since, bucket),
+      reads.ratings(since),
       successRateByIntent(store, { since }),
-      store.read(selectGeneratedTools(), 'report: generated tools'),
-      hasRecommendations
-        ? store.read(selectOpenRecommendations(limit), 'report: recommendations')
-        : undefined,
-      hasJobs ? store.read(selectJobHistory(limit), 'report: job history') : undefined,
+      reads.generatedTools(),
+      hasRecommendations ? reads.openRecommendations(limit) : undefined,
+      hasJobs ? reads.jobHistory(limit) : undefined,
     ]);
-  const lowJob = hasJobs
-    ? await store.read(selectLatestJobSummary('daily-low-performers'), 'report: low performers')
-    : undefined;
-  const t = totals.rows[0] ?? {};
-  const toolRows: ToolReportRow[] = tools.rows.map((r) => ({
+  const lowJob = hasJobs ? await reads.latestJobSummary('daily-low-performers') : undefined;
+  const t = totals[0] ?? {};
+  const toolRows: ToolReportRow[] = tools.map((r) => ({
     toolName: r.tool_name as string,
     total: num(r.total),
     successes: num(r.successes),
@@ -205,7 +189,7 @@ export async function buildReport(
     },
     tools: toolRows,
     lowPerformers: ((): ReportModel['lowPerformers'] => {
-      const fromJob = lowPerformersFrom(lowJob?.rows[0]?.summary);
+      const fromJob = lowPerformersFrom(lowJob?.[0]?.summary);
       if (fromJob !== undefined) return { source: 'daily-low-performers', items: fromJob };
       return {
         source: 'interval',
@@ -219,14 +203,14 @@ export async function buildReport(
           })),
       };
     })(),
-    timeline: timeline.rows.map((r) => ({
+    timeline: timeline.map((r) => ({
       bucket: iso(r.bucket),
       executions: num(r.executions),
       failures: num(r.failures),
     })),
-    ratings: ratings.rows.map((r) => ({ rating: num(r.rating), count: num(r.count) })),
+    ratings: ratings.map((r) => ({ rating: num(r.rating), count: num(r.count) })),
     intents,
-    generatedTools: generated.rows.map((r) => {
+    generatedTools: generated.map((r) => {
       const usage = byTool.get(r.tool_name as string);
       return {
         toolName: r.tool_name as string,
@@ -239,7 +223,7 @@ export async function buildReport(
     }),
     recommendations: {
       available: hasRecommendations,
-      items: (recommendations?.rows ?? []).map((r) => ({
+      items: (recommendations ?? []).map((r) => ({
         id: String(r.id),
         toolName: r.tool_name as string,
         action: r.action as string,
@@ -251,7 +235,7 @@ export async function buildReport(
     },
     jobs: {
       available: hasJobs,
-      items: (jobs?.rows ?? []).map((r) => ({
+      items: (jobs ?? []).map((r) => ({
         id: String(r.id),
         jobName: r.job_name as string,
         trigger: r.trigger as string,

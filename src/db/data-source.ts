@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../config.js';
 import { entities } from '../entities/index.js';
@@ -25,5 +26,36 @@ export function createDataSource(
     synchronize: false,
     logging: false,
     extra: { max: options.poolMax ?? 2, application_name: 'dendrite-history:migrate' },
+  });
+}
+
+/**
+ * A DataSource that runs on one connection the caller already holds, instead of opening a pool
+ * of its own: TypeORM is handed a driver whose "pool" lends that client and never ends it. The
+ * caller keeps the client (and any session lock on it) and releases it after `destroy()`.
+ */
+export function dataSourceOnClient(config: DatabaseConfig, client: pg.ClientBase): DataSource {
+  type Lend = (error: Error | undefined, client: pg.ClientBase, release: () => void) => void;
+  class LentClientPool {
+    on(): this {
+      return this;
+    }
+    connect(callback: Lend): void {
+      callback(undefined, client, () => undefined);
+    }
+    end(callback?: (error?: Error) => void): void {
+      callback?.();
+    }
+  }
+  return new DataSource({
+    type: 'postgres',
+    database: config.database,
+    driver: { Pool: LentClientPool },
+    entities,
+    migrations,
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: false,
   });
 }

@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
-import pg from 'pg';
-import type { DatabaseConfig } from '../config.js';
+import type pg from 'pg';
+import { describeConfig, type DatabaseConfig } from '../config.js';
 import { mapDatabaseError, sqlStateOf } from '../errors.js';
 import { LockPurpose, withSessionAdvisoryLock } from './advisory-lock.js';
-import { createDataSource } from './data-source.js';
+import { dataSourceOnClient } from './data-source.js';
+import { createPool } from './pool.js';
 import { migrations } from '../../migrations/index.js';
 
 export interface MigrationOutcome {
@@ -14,47 +15,42 @@ export interface MigrationOutcome {
 // Creating the same catalog object twice at once (even with IF NOT EXISTS) can end in these.
 const CLASH_CODES = new Set(['23505', '42P06', '42P07', '42710']);
 
+/**
+ * Runs fn with a TypeORM DataSource on the given client while that client holds the migration
+ * lock: one connection does both, so migrating costs no pool of its own.
+ */
 async function withLockedDataSource<T>(
+  client: pg.ClientBase,
   config: DatabaseConfig,
   fn: (ds: DataSource) => Promise<T>,
 ): Promise<T> {
-  const lockClient = new pg.Client({
-    host: config.host,
-    port: config.port,
-    database: config.database,
-    user: config.user,
-    password: config.password,
-    application_name: 'dendrite-history:migrate-lock',
-  });
-  try {
-    await lockClient.connect();
-  } catch (error) {
-    throw mapDatabaseError(error, `cannot connect to ${config.host}:${config.port}`);
-  }
-  lockClient.on('error', () => undefined);
-  try {
-    return await withSessionAdvisoryLock(lockClient, LockPurpose.migrate, async () => {
-      const ds = createDataSource(config);
+  return await withSessionAdvisoryLock(client, LockPurpose.migrate, async () => {
+    // The client may come from a pool with a statement timeout meant for queries, not DDL.
+    await client.query('SET statement_timeout = 0');
+    const ds = dataSourceOnClient(config, client);
+    try {
       await ds.initialize();
-      try {
-        return await fn(ds);
-      } finally {
-        await ds.destroy();
-      }
-    });
-  } finally {
-    await lockClient.end().catch(() => undefined);
-  }
+      return await fn(ds);
+    } finally {
+      await ds.destroy().catch(() => undefined);
+      await client.query('RESET statement_timeout').catch(() => undefined);
+    }
+  });
 }
 
 /**
- * Applies pending migrations. Concurrent callers (several processes starting at once) take turns
- * on an advisory lock, so every one of them succeeds and each migration runs once.
+ * Applies pending migrations on a connection the caller holds. Concurrent callers (several
+ * processes starting at once) take turns on an advisory lock, so every one of them succeeds and
+ * each migration runs once. Nothing pending (the usual case) costs one query and no TypeORM setup.
  */
-export async function migrate(config: DatabaseConfig): Promise<MigrationOutcome> {
+export async function migrateOnClient(
+  client: pg.ClientBase,
+  config: DatabaseConfig,
+): Promise<MigrationOutcome> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await withLockedDataSource(config, async (ds) => {
+      if ((await pendingMigrations(client)).length === 0) return { applied: [] };
+      return await withLockedDataSource(client, config, async (ds) => {
         const done = await ds.runMigrations({ transaction: 'all' });
         return { applied: done.map((m) => m.name) };
       });
@@ -65,14 +61,44 @@ export async function migrate(config: DatabaseConfig): Promise<MigrationOutcome>
   }
 }
 
+/** Runs fn on one connection of a short-lived single-connection pool. */
+async function withOneConnection<T>(
+  config: DatabaseConfig,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const pool = createPool(
+    { ...config, poolMin: 0, poolMax: 1 },
+    { applicationName: 'dendrite-history:migrate' },
+  );
+  try {
+    const client = await pool.connect().catch((error: unknown) => {
+      throw mapDatabaseError(error, `cannot connect to PostgreSQL at ${describeConfig(config)}`);
+    });
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+/** Applies pending migrations (see migrateOnClient), on a connection of its own. */
+export async function migrate(config: DatabaseConfig): Promise<MigrationOutcome> {
+  return await withOneConnection(config, (client) => migrateOnClient(client, config));
+}
+
 /** Reverts the most recent migration. Returns its name, or null when nothing was applied. */
 export async function revertLastMigration(config: DatabaseConfig): Promise<string | null> {
-  return await withLockedDataSource(config, async (ds) => {
-    const before = await appliedNames(ds);
-    if (before.length === 0) return null;
-    await ds.undoLastMigration({ transaction: 'all' });
-    return before[before.length - 1] ?? null;
-  });
+  return await withOneConnection(config, (client) =>
+    withLockedDataSource(client, config, async (ds) => {
+      const before = await appliedNames(ds);
+      if (before.length === 0) return null;
+      await ds.undoLastMigration({ transaction: 'all' });
+      return before[before.length - 1] ?? null;
+    }),
+  );
 }
 
 async function appliedNames(ds: DataSource): Promise<string[]> {

@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn } fro
 import type { ToolExecution } from './tool-execution.js';
 import type { ExecutionFeedback } from './execution-feedback.js';
 import type { JsonValue } from '../json/sanitize.js';
+import type { ExecutionColumns } from '../schema/rows.js';
 
 /** One goal processed by the orchestrator. */
 @Entity({ name: 'executions' })
@@ -9,7 +10,7 @@ import type { JsonValue } from '../json/sanitize.js';
 @Index('idx_executions_created_at', ['createdAt', 'executionId'])
 @Index('idx_executions_success', ['success'])
 @Index('idx_executions_intent', ['intent'])
-export class Execution {
+export class Execution implements ExecutionColumns<JsonValue, Date> {
   @PrimaryColumn({ name: 'execution_id', type: 'uuid' })
   executionId!: string;
 

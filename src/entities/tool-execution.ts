@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Execution } from './execution.js';
 import type { JsonValue } from '../json/sanitize.js';
+import type { ToolRunColumns } from '../schema/rows.js';
 
 /**
  * One tool run inside an execution. (execution_id, call_id) is the client-generated idempotency
@@ -12,7 +13,7 @@ import type { JsonValue } from '../json/sanitize.js';
 @Index('idx_tool_executions_created_at', ['createdAt'])
 @Index('idx_tool_executions_execution_id', ['executionId'])
 @Index('uq_tool_executions_call_id', ['executionId', 'callId'], { unique: true })
-export class ToolExecution {
+export class ToolExecution implements ToolRunColumns<JsonValue, Date> {
   @PrimaryGeneratedColumn('identity', {
     name: 'id',
     type: 'bigint',

@@ -1,4 +1,5 @@
 import { ViewColumn, ViewEntity } from 'typeorm';
+import type { ToolCountColumns } from '../schema/rows.js';
 
 /** Real-time per-tool aggregates straight from tool_executions (a view; no refresh needed). */
 @ViewEntity({
@@ -15,7 +16,7 @@ import { ViewColumn, ViewEntity } from 'typeorm';
       FROM tool_executions
      GROUP BY tool_name`,
 })
-export class ToolPerformance {
+export class ToolPerformance implements ToolCountColumns<string> {
   @ViewColumn({ name: 'tool_name' })
   toolName!: string;
   @ViewColumn({ name: 'total_executions' })

@@ -1,9 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { JsonValue } from '../json/sanitize.js';
+import type { ToolCountColumns } from '../schema/rows.js';
 
 /** Per-tool aggregates, folded by update_tool_statistics(). */
 @Entity({ name: 'tool_statistics' })
-export class ToolStatistics {
+export class ToolStatistics implements ToolCountColumns<string> {
   @PrimaryColumn({ name: 'tool_name', type: 'varchar', length: 255 })
   toolName!: string;
 

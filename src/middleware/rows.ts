@@ -1,4 +1,4 @@
-import type { ExecutionRow, ToolExecutionRow } from '../sql/executions.js';
+import type { ExecutionRow, ToolExecutionRow } from '../schema/rows.js';
 import { sanitizeJson, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
 import type { ProcessResult } from './contract.js';
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { ValidationError } from '../errors.js';
-import type { ExecutionStore } from '../store/execution-store.js';
+import type { ExecutionStore } from '../index.js';
+import { portsOf } from '../schema/ports.js';
 import {
   BatchWriter,
   type CloseReport,
@@ -124,7 +125,7 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
     this.durability = durability;
     this.spool = new Spool(options.spoolDir ?? path.join(process.cwd(), '.dendrite', 'spool'));
     this.writer = new BatchWriter({
-      pool: store.pool,
+      sink: portsOf(store).sink,
       spool: this.spool,
       batchSize,
       flushIntervalMs: positive(options.flushIntervalMs, 200, 'flushIntervalMs'),

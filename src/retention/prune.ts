@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
-import { countPrunable, deletePrunableBatch } from '../sql/retention.js';
 import type { ExecutionStore } from '../store/execution-store.js';
+import { jobRepositoryOf } from '../store/internal.js';
 import { retentionCutoff, type RetentionPeriod } from './period.js';
 
 export interface PruneOptions {
@@ -106,8 +106,8 @@ export async function pruneHistory(
       // A failing progress callback must not stop or corrupt the prune.
     }
   };
-  const planRow = (await store.run(countPrunable(cutoff, feedbackCutoff), 'pruneHistory(plan)'))
-    .rows[0];
+  const jobs = jobRepositoryOf(store);
+  const planRow = await jobs.countPrunable(cutoff, feedbackCutoff);
   const planned = {
     executions: toNumber(planRow?.executions ?? 0),
     toolExecutions: toNumber(planRow?.tool_executions ?? 0),
@@ -141,9 +141,7 @@ export async function pruneHistory(
       result.aborted = true;
       break;
     }
-    const row = (
-      await store.run(deletePrunableBatch(cutoff, feedbackCutoff, batchSize), 'pruneHistory')
-    ).rows[0];
+    const row = await jobs.deletePrunableBatch(cutoff, feedbackCutoff, batchSize);
     const executions = toNumber(row?.executions ?? 0);
     result.batches += 1;
     result.executions += executions;

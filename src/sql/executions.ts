@@ -1,31 +1,5 @@
 import type { Query } from './query.js';
-
-export interface ExecutionRow {
-  executionId: string;
-  goalId: string | null;
-  goalText: string;
-  intent: string | null;
-  success: boolean | null;
-  error: string | null;
-  durationMs: number | null;
-  createdAt: Date | null;
-  /** Serialized JSON text. */
-  metadata: string;
-}
-
-export interface ToolExecutionRow {
-  callId: string;
-  executionId: string;
-  toolName: string;
-  /** Serialized JSON text or null. */
-  parameters: string | null;
-  result: string | null;
-  success: boolean;
-  error: string | null;
-  durationMs: number | null;
-  createdAt: Date | null;
-  /** Position of the tool run within its execution (start order); used only for ordering the batch. */
-}
+import type { ExecutionRow, ToolCreationRow, ToolExecutionRow } from '../schema/rows.js';
 
 export function insertExecution(row: ExecutionRow): Query {
   return {
@@ -132,15 +106,7 @@ export function insertFeedback(
   };
 }
 
-export function insertToolCreation(row: {
-  toolName: string;
-  goalText: string | null;
-  generatedCode: string;
-  validationPassed: boolean;
-  validationErrors: string | null;
-  metadata: string;
-  createdAt: Date | null;
-}): Query {
+export function insertToolCreation(row: ToolCreationRow): Query {
   return {
     text: `INSERT INTO tool_creation_events (tool_name, goal_text, generated_code, validation_passed, validation_errors, metadata, created_at)
            VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, coalesce($7, now())) RETURNING id`,

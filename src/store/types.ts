@@ -1,5 +1,6 @@
 import type { JsonValue, SanitizeOptions } from '../json/sanitize.js';
 import type { DatabaseConfig } from '../config.js';
+import type { ExecutionColumns, ToolCountColumns, ToolRunColumns } from '../schema/rows.js';
 
 export interface StoreOptions extends SanitizeOptions {
   /** A postgres:// URL. Default: from the environment (`DATABASE_URL` or `POSTGRES_*`). */
@@ -57,52 +58,23 @@ export interface StoreToolCreationInput {
   createdAt?: Date | string;
 }
 
-export interface ToolStatisticsRecord {
-  toolName: string;
-  totalExecutions: number;
-  successfulExecutions: number;
-  failedExecutions: number;
-  /** successful / total, or null with no executions. */
-  successRate: number | null;
-  avgDurationMs: number | null;
+/** Per-tool counts: `successRate` is successful / total, or null with no executions. */
+export interface ToolStatisticsRecord extends ToolCountColumns<number> {
   firstUsed: Date | null;
   lastUsed: Date | null;
   metadata: JsonValue;
   updatedAt: Date;
 }
 
-export interface ToolRunRecord {
+export interface ToolRunRecord extends ToolRunColumns<JsonValue, Date> {
   id: number;
-  callId: string;
-  toolName: string;
-  parameters: JsonValue | null;
-  result: JsonValue | null;
-  success: boolean;
-  error: string | null;
-  durationMs: number | null;
-  createdAt: Date;
 }
 
-export interface ExecutionRecord {
-  executionId: string;
-  goalId: string | null;
-  goalText: string;
-  intent: string | null;
-  success: boolean | null;
-  error: string | null;
-  durationMs: number | null;
-  createdAt: Date;
-  metadata: JsonValue;
+export interface ExecutionRecord extends ExecutionColumns<JsonValue, Date> {
   toolRuns: ToolRunRecord[];
 }
 
-export interface ToolPerformanceRecord {
-  toolName: string;
-  totalExecutions: number;
-  successfulExecutions: number;
-  failedExecutions: number;
-  successRate: number | null;
-  avgDurationMs: number | null;
+export interface ToolPerformanceRecord extends ToolCountColumns<number> {
   firstUsed: Date;
   lastUsed: Date;
 }

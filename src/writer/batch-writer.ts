@@ -84,7 +84,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
       settled: () => this.idle.notify(),
     });
     this.committer = new Committer({
-      pool: options.pool,
+      sink: options.sink,
       spool: options.spool,
       counters: this.counters,
       deadline: this.deadline,

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { HistorySink } from '../schema/ports.js';
 import { isRetryable, mapDatabaseError } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import type { Deadline } from './deadline.js';
@@ -9,7 +9,7 @@ import type { Spool } from './spool.js';
 import type { FlushedEvent, WriterCounters } from './types.js';
 
 export interface CommitterOptions {
-  pool: pg.Pool;
+  sink: HistorySink;
   spool: Spool;
   counters: WriterCounters;
   deadline: Deadline;
@@ -76,7 +76,7 @@ export class Committer {
   }
 
   private async write(entries: Entry[], replay: boolean): Promise<void> {
-    const { executions, toolRuns } = await insertBatch(this.o.pool, entries);
+    const { executions, toolRuns } = await insertBatch(this.o.sink, entries);
     const rows = executions + toolRuns;
     this.o.counters.written += rows;
     if (replay) this.o.counters.replayed += rows;

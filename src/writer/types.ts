@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { HistorySink } from '../schema/ports.js';
 import type { Spool } from './spool.js';
 
 export type OverflowPolicy = 'spool' | 'drop';
@@ -57,7 +57,8 @@ export interface CloseReport {
 }
 
 export interface BatchWriterOptions {
-  pool: pg.Pool;
+  /** Where batches go (the store's; one transaction per batch). */
+  sink: HistorySink;
   spool: Spool;
   batchSize: number;
   flushIntervalMs: number;

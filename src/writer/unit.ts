@@ -1,4 +1,4 @@
-import type { ExecutionRow, ToolExecutionRow } from '../sql/executions.js';
+import type { ExecutionRow, ToolExecutionRow } from '../schema/rows.js';
 
 /**
  * One run as the writer sees it: the execution row and its tool runs, in start order. A unit is

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore, REDACTED, ValidationError, sanitizeJson } from '../../src/index.js';
 import { openTestStore } from '../helpers/db.js';
+import { poolOf } from '../../src/store/internal.js';
 
 // Property-based: whatever a caller passes, the store either keeps valid JSON or says why.
 describe('hostile input (property-based)', () => {
@@ -38,12 +39,13 @@ describe('hostile input (property-based)', () => {
           success: true,
         });
         const e = (
-          await store.pool.query('SELECT metadata FROM executions WHERE execution_id = $1', [id])
+          await poolOf(store).query('SELECT metadata FROM executions WHERE execution_id = $1', [id])
         ).rows[0];
         const t = (
-          await store.pool.query('SELECT parameters, result FROM tool_executions WHERE id = $1', [
-            rowId,
-          ])
+          await poolOf(store).query(
+            'SELECT parameters, result FROM tool_executions WHERE id = $1',
+            [rowId],
+          )
         ).rows[0];
         // What PostgreSQL returns is exactly the sanitized value (undefined at the top level is null).
         const expected = (v: unknown) => JSON.parse(JSON.stringify(sanitizeJson(v)));
@@ -132,7 +134,7 @@ describe('hostile input (property-based)', () => {
           parameters: { wrap: parameters },
           success: true,
         });
-        const rows = await store.pool.query(
+        const rows = await poolOf(store).query(
           `SELECT e.metadata::text AS m, t.parameters::text AS p
              FROM executions e JOIN tool_executions t USING (execution_id) WHERE e.execution_id = $1`,
           [id],
@@ -145,9 +147,10 @@ describe('hostile input (property-based)', () => {
     // The generator must actually put secrets in front of the redactor for the property to mean anything.
     expect(exercised).toBeGreaterThan(20);
     const direct = await store.storeExecution({ goalText: 'x', metadata: { password: marker } });
-    const row = await store.pool.query('SELECT metadata FROM executions WHERE execution_id = $1', [
-      direct,
-    ]);
+    const row = await poolOf(store).query(
+      'SELECT metadata FROM executions WHERE execution_id = $1',
+      [direct],
+    );
     expect(row.rows[0].metadata).toEqual({ password: REDACTED });
   });
 
@@ -189,7 +192,7 @@ describe('hostile input (property-based)', () => {
           });
           await store.storeFeedback({ executionId: id, rating: 3, feedbackText });
           const row = (
-            await store.pool.query(
+            await poolOf(store).query(
               `SELECT e.goal_text, e.intent, e.error, t.tool_name, t.error AS tool_error, f.feedback_text
                FROM executions e JOIN tool_executions t USING (execution_id) JOIN execution_feedback f USING (execution_id)
               WHERE e.execution_id = $1`,
@@ -207,7 +210,7 @@ describe('hostile input (property-based)', () => {
       { numRuns: 60 },
     );
     expect(
-      (await store.pool.query("SELECT to_regclass('executions') IS NOT NULL AS ok")).rows[0].ok,
+      (await poolOf(store).query("SELECT to_regclass('executions') IS NOT NULL AS ok")).rows[0].ok,
     ).toBe(true);
   });
 
@@ -217,7 +220,7 @@ describe('hostile input (property-based)', () => {
       fc.double().filter((n) => !Number.isInteger(n) || n < 1 || n > 5),
       fc.constantFrom<unknown>('3', null, undefined, true, [4], { rating: 4 }, 4n),
     );
-    const before = (await store.pool.query('SELECT count(*)::int AS n FROM execution_feedback'))
+    const before = (await poolOf(store).query('SELECT count(*)::int AS n FROM execution_feedback'))
       .rows[0].n;
     await fc.assert(
       fc.asyncProperty(outside, async (rating) => {
@@ -228,7 +231,7 @@ describe('hostile input (property-based)', () => {
       { numRuns: 200 },
     );
     expect(
-      (await store.pool.query('SELECT count(*)::int AS n FROM execution_feedback')).rows[0].n,
+      (await poolOf(store).query('SELECT count(*)::int AS n FROM execution_feedback')).rows[0].n,
     ).toBe(before);
   });
 });

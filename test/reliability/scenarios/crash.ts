@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
 import { ExecutionStore, attachExecutionHistory, type Durability } from '../../../src/index.js';
 import { expectFigure, sleep, storedCounts, type ScenarioResult } from './common.js';
+import { poolOf } from '../../../src/store/internal.js';
 
 const CHILD = path.resolve('dist/test/reliability/fixtures/crash-child.js');
 
@@ -69,7 +70,7 @@ export async function crashAndReplay(options: CrashOptions): Promise<ScenarioRes
     await replayer.flush({ timeoutMs: 30_000 });
     const closed = await replayer.close({ timeoutMs: 30_000 });
     const runIds = acks.map((a) => a.runId);
-    const stored = await storedCounts(store.pool, runIds);
+    const stored = await storedCounts(poolOf(store), runIds);
     const lost = runIds.length - stored.executions;
     // Runs acknowledged in the last flush interval before the kill, plus half a second for the
     // batch that was on the wire (a loaded machine makes it slow) and for the pipe to the parent.

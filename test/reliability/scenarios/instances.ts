@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ExecutionStore } from '../../../src/index.js';
 import { ensureBuilt } from './crash.js';
 import { expectFigure, storedCounts, type ScenarioResult } from './common.js';
+import { poolOf } from '../../../src/store/internal.js';
 
 const CHILD = path.resolve('dist/test/reliability/fixtures/instance-child.js');
 
@@ -62,7 +63,7 @@ export async function manyInstances(options: {
       const problems: string[] = [];
       const runIds = reports.flatMap((r) => r.runIds);
       const toolEnds = reports.reduce((s, r) => s + r.toolEnds, 0);
-      const stored = await storedCounts(store.pool, runIds);
+      const stored = await storedCounts(poolOf(store), runIds);
       expectFigure(
         problems,
         stored.executions === runIds.length,
@@ -74,7 +75,7 @@ export async function manyInstances(options: {
         `stored ${stored.toolRuns} of ${toolEnds} tool runs`,
       );
 
-      const fires = await store.pool.query<{
+      const fires = await poolOf(store).query<{
         job_name: string;
         fire_time: Date;
         n: number;
@@ -112,7 +113,7 @@ export async function manyInstances(options: {
       );
 
       await store.updateStatistics();
-      const mismatch = await store.pool.query<{ n: number }>(
+      const mismatch = await poolOf(store).query<{ n: number }>(
         `SELECT count(*)::int AS n FROM (
            SELECT tool_name, count(*) AS total, count(*) FILTER (WHERE success) AS ok FROM tool_executions GROUP BY tool_name
          ) f FULL JOIN tool_statistics s USING (tool_name)
@@ -123,7 +124,7 @@ export async function manyInstances(options: {
         mismatch.rows[0]!.n === 0,
         `${mismatch.rows[0]!.n} tools whose statistics differ from a full recompute`,
       );
-      const migrations = await store.pool.query<{ n: number; d: number }>(
+      const migrations = await poolOf(store).query<{ n: number; d: number }>(
         'SELECT count(*)::int AS n, count(DISTINCT name)::int AS d FROM dendrite_migrations',
       );
       expectFigure(

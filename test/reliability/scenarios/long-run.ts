@@ -9,6 +9,7 @@ import {
   type OrchestratorEvents,
 } from '../../../src/index.js';
 import { expectFigure, type ScenarioResult } from './common.js';
+import { poolOf } from '../../../src/store/internal.js';
 
 /**
  * Many executions logged through the middleware in one process: the database count must be exact
@@ -25,7 +26,7 @@ export async function longRun(options: {
   const store = await ExecutionStore.open({ connectionString: options.url, migrate: false });
   try {
     const before = (
-      await store.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM executions')
+      await poolOf(store).query<{ n: number }>('SELECT count(*)::int AS n FROM executions')
     ).rows[0]!.n;
     const orch = new EventEmitter<OrchestratorEvents>();
     const handle = attachExecutionHistory(orch, { store, spoolDir });
@@ -58,7 +59,7 @@ export async function longRun(options: {
     const closed = await handle.close({ timeoutMs: 120_000 });
     clearInterval(sampler);
     const after = (
-      await store.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM executions')
+      await poolOf(store).query<{ n: number }>('SELECT count(*)::int AS n FROM executions')
     ).rows[0]!.n;
     const stored = after - before;
     const rssPeakMb = rssPeak / 2 ** 20;

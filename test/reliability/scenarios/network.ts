@@ -11,6 +11,7 @@ import {
   type ScenarioResult,
 } from './common.js';
 import { drive, referenceOrchestrator } from './workload.js';
+import { poolOf } from '../../../src/store/internal.js';
 
 /**
  * Connections are reset mid-batch: every few milliseconds another session terminates the writer's
@@ -58,7 +59,7 @@ export async function connectionResets(options: {
     await killing;
     const closed = await handle.close({ timeoutMs: 30_000 });
     const stats = handle.stats();
-    const stored = await storedCounts(store.pool, run.runIds);
+    const stored = await storedCounts(poolOf(store), run.runIds);
     const problems: string[] = [];
     expectFigure(
       problems,
@@ -124,7 +125,7 @@ export async function statementTimeouts(options: {
     await release;
     const closed = await handle.close({ timeoutMs: 30_000 });
     const stats = handle.stats();
-    const stored = await storedCounts(store.pool, run.runIds);
+    const stored = await storedCounts(poolOf(store), run.runIds);
     const problems: string[] = [];
     expectFigure(
       problems,

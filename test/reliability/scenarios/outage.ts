@@ -16,6 +16,7 @@ import {
   type ScenarioResult,
 } from './common.js';
 import { drive, referenceOrchestrator } from './workload.js';
+import { poolOf } from '../../../src/store/internal.js';
 
 export interface OutageOptions {
   /** Whole run. */
@@ -71,7 +72,7 @@ export async function outageUnderLoad(options: OutageOptions): Promise<ScenarioR
     const closed = await handle.close({ timeoutMs: 60_000 });
     clearInterval(sampler);
     const stats = handle.stats();
-    const stored = await storedCounts(store.pool, run.runIds);
+    const stored = await storedCounts(poolOf(store), run.runIds);
 
     const before = sortedCopy(run.latencies.filter((l) => l.at < outageStart).map((l) => l.ms));
     const during = sortedCopy(

@@ -1,0 +1,41 @@
+import type pg from 'pg';
+import { isRetryable } from '../errors.js';
+import type { HistorySink } from '../schema/ports.js';
+import type { ExecutionRow, ToolExecutionRow } from '../schema/rows.js';
+import { bulkInsertExecutions, bulkInsertToolExecutions } from '../sql/executions.js';
+
+/** The batch writer's way in: one transaction per batch on a pooled connection of the primary. */
+export class PoolHistorySink implements HistorySink {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async insertBatch(
+    executions: readonly ExecutionRow[],
+    tools: readonly ToolExecutionRow[],
+  ): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    // A server shutdown can hit a checked-out client between statements: keep it off the host.
+    const onClientError = (error: Error): void => {
+      broken ??= error;
+    };
+    client.on('error', onClientError);
+    try {
+      await client.query('BEGIN');
+      const exec = bulkInsertExecutions(executions);
+      await client.query(exec.text, exec.values);
+      if (tools.length > 0) {
+        const tool = bulkInsertToolExecutions(tools);
+        await client.query(tool.text, tool.values);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      broken = error as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.off('error', onClientError);
+      // A connection-level fault discards the client instead of returning it to the pool.
+      client.release(broken !== undefined && isRetryable(broken) ? broken : undefined);
+    }
+  }
+}

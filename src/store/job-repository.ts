@@ -1,0 +1,161 @@
+import { claimJobRun, extendJobRunLease, finishJobRun, markCrashedJobRuns } from '../sql/jobs.js';
+import {
+  expireRecommendations,
+  selectGeneratedToolStats,
+  selectIdleTools,
+  selectLifecycleWindows,
+  upsertRecommendation,
+} from '../sql/recommendations.js';
+import { countPrunable, deletePrunableBatch } from '../sql/retention.js';
+import {
+  callUpdateToolStatisticsWindow,
+  selectPendingDeltas,
+  selectToolWindowCounts,
+} from '../sql/statistics.js';
+import type { Row, StoreDatabase } from './database.js';
+import { toNumber, toRecommendation } from './mappers.js';
+import type { RecommendationRecord } from './types.js';
+
+export interface JobClaim {
+  runId: number;
+  fireTime: Date;
+}
+
+/**
+ * The learning loop's way into the database (internal: not exported from the package). Jobs,
+ * the run coordinator and retention ask for what they need by name; the SQL stays in src/sql and
+ * result rows are handed back as the driver returns them where the job does the interpreting.
+ */
+export class JobRepository {
+  constructor(private readonly db: StoreDatabase) {}
+
+  // --- job_runs -------------------------------------------------------------------------------
+
+  /** Inserts the (job, fire time) row; undefined when another instance got there first. */
+  async claimRun(
+    jobName: string,
+    fireTime: Date | null,
+    trigger: 'scheduled' | 'manual',
+    instanceId: string,
+    leaseMs: number,
+  ): Promise<JobClaim | undefined> {
+    const result = await this.db.run<{ id: number; fire_time: Date }>(
+      claimJobRun(jobName, fireTime, trigger, instanceId, leaseMs),
+      `claim ${jobName}`,
+    );
+    const row = result.rows[0];
+    return row === undefined ? undefined : { runId: toNumber(row.id), fireTime: row.fire_time };
+  }
+
+  async extendLease(runId: number, leaseMs: number, context: string): Promise<void> {
+    await this.db.run(extendJobRunLease(runId, leaseMs), context);
+  }
+
+  /** Records how a run ended. `summaryJson` is JSON text (already sanitized). */
+  async finishRun(
+    runId: number,
+    status: 'succeeded' | 'failed',
+    summaryJson: string | null,
+    error: string | null,
+    context: string,
+  ): Promise<void> {
+    await this.db.run(finishJobRun(runId, status, summaryJson, error), context);
+  }
+
+  /** Marks runs left `running` by an instance that stopped heartbeating as crashed. */
+  async markCrashed(): Promise<void> {
+    await this.db.run(markCrashedJobRuns(), 'job_runs crash sweep');
+  }
+
+  // --- statistics -----------------------------------------------------------------------------
+
+  /** Folds pending deltas into tool_statistics. Returns [tools touched, deltas folded]. */
+  async refreshStatistics(durationWindowHours: number, context: string): Promise<[number, number]> {
+    const pending = await this.db.run(selectPendingDeltas(), context);
+    const result = await this.db.run(callUpdateToolStatisticsWindow(durationWindowHours), context);
+    return [toNumber(result.rows[0]?.touched ?? 0), toNumber(pending.rows[0]?.pending ?? 0)];
+  }
+
+  /** Per-tool run and success counts in [since, until). */
+  async toolWindowCounts(since: Date, until: Date, context: string): Promise<Row[]> {
+    return (await this.db.run(selectToolWindowCounts(since, until), context)).rows;
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  async idleTools(cutoff: Date, context: string): Promise<Row[]> {
+    return (await this.db.run(selectIdleTools(cutoff), context)).rows;
+  }
+
+  async lifecycleWindows(
+    now: Date,
+    recentDays: number,
+    weekDays: number,
+    context: string,
+  ): Promise<Row[]> {
+    return (await this.db.run(selectLifecycleWindows(now, recentDays, weekDays), context)).rows;
+  }
+
+  async generatedToolStats(context: string): Promise<Row[]> {
+    return (await this.db.run(selectGeneratedToolStats(), context)).rows;
+  }
+
+  /**
+   * Opens or refreshes a recommendation. Undefined when the user settled the same (tool, action)
+   * within `quietDays` (not reopened).
+   */
+  async upsertRecommendation(
+    rec: { toolName: string; action: string; reason: string; evidenceJson: string },
+    runId: number | null,
+    quietDays: number,
+    context: string,
+  ): Promise<{ recommendation: RecommendationRecord; isNew: boolean } | undefined> {
+    const result = await this.db.run(
+      upsertRecommendation(
+        rec.toolName,
+        rec.action,
+        rec.reason,
+        rec.evidenceJson,
+        runId,
+        quietDays,
+      ),
+      context,
+    );
+    const row = result.rows[0];
+    if (row === undefined) return undefined;
+    return { recommendation: toRecommendation(row), isNew: row.inserted === true };
+  }
+
+  /** Closes the open recommendations not found again. Returns how many it closed. */
+  async expireRecommendations(
+    found: readonly { toolName: string; action: string }[],
+    runId: number | null,
+    context: string,
+  ): Promise<number> {
+    const result = await this.db.run(
+      expireRecommendations(
+        found.map((r) => r.toolName),
+        found.map((r) => r.action),
+        runId,
+      ),
+      context,
+    );
+    return result.rows.length;
+  }
+
+  // --- retention ------------------------------------------------------------------------------
+
+  async countPrunable(cutoff: Date, feedbackCutoff: Date): Promise<Row | undefined> {
+    return (await this.db.run(countPrunable(cutoff, feedbackCutoff), 'pruneHistory(plan)')).rows[0];
+  }
+
+  async deletePrunableBatch(
+    cutoff: Date,
+    feedbackCutoff: Date,
+    batchSize: number,
+  ): Promise<Row | undefined> {
+    return (
+      await this.db.run(deletePrunableBatch(cutoff, feedbackCutoff, batchSize), 'pruneHistory')
+    ).rows[0];
+  }
+}

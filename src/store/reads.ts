@@ -1,0 +1,110 @@
+import { ValidationError } from '../errors.js';
+import {
+  callUpdateToolStatistics,
+  selectRecentExecutions,
+  selectSuccessRate,
+  selectToolPerformance,
+  selectToolStatistics,
+  selectTopTools,
+} from '../sql/analytics.js';
+import { selectRankedTools } from '../sql/ranking.js';
+import { callRecomputeToolStatistics } from '../sql/statistics.js';
+import { Z_95 } from '../stats/wilson.js';
+import type { StoreDatabase } from './database.js';
+import { toExecution, toNumber, toPerformance, toRankedTool, toStatistics } from './mappers.js';
+import type {
+  ExecutionRecord,
+  RankToolsOptions,
+  RankedTool,
+  ToolPerformanceRecord,
+  ToolStatisticsRecord,
+} from './types.js';
+import { describe, optionalDate, optionalName, requireCount, requireName } from './validate.js';
+
+function requireFinite(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    throw new ValidationError(
+      `${field} must be a number from ${min} to ${max}, got ${describe(value)}`,
+      field,
+    );
+  return value;
+}
+
+/** The store's analytics: statistics (read and refresh), recent history, rates and rankings. */
+export class StoreReads {
+  constructor(private readonly db: StoreDatabase) {}
+
+  async toolStatistics(toolName: string): Promise<ToolStatisticsRecord | null> {
+    const name = requireName(toolName, 'toolName', 255);
+    const rows = await this.db.rows(selectToolStatistics(name), 'getToolStatistics');
+    return rows[0] === undefined ? null : toStatistics(rows[0]);
+  }
+
+  async topTools(
+    options: { limit?: number; minExecutions?: number } = {},
+  ): Promise<ToolStatisticsRecord[]> {
+    const limit = requireCount(options.limit ?? 20, 'limit', 1, 10_000);
+    const min = requireCount(
+      options.minExecutions ?? 3,
+      'minExecutions',
+      0,
+      Number.MAX_SAFE_INTEGER,
+    );
+    return (await this.db.rows(selectTopTools(limit, min), 'getTopTools')).map(toStatistics);
+  }
+
+  async recentExecutions(options: { limit?: number } = {}): Promise<ExecutionRecord[]> {
+    const limit = requireCount(options.limit ?? 50, 'limit', 1, 10_000);
+    const rows = await this.db.rows(selectRecentExecutions(limit), 'getRecentExecutions');
+    return rows.map(toExecution);
+  }
+
+  async successRate(
+    options: { intent?: string; since?: Date | string } = {},
+  ): Promise<number | null> {
+    const intent = optionalName(options.intent, 'intent', 50);
+    const since = optionalDate(options.since, 'since');
+    const row = (await this.db.rows(selectSuccessRate(intent, since), 'getSuccessRate'))[0];
+    if (row === undefined || toNumber(row.rated) === 0) return null;
+    return toNumber(row.successes) / toNumber(row.rated);
+  }
+
+  async toolPerformance(): Promise<ToolPerformanceRecord[]> {
+    const rows = await this.db.rows(selectToolPerformance(), 'getToolPerformanceView');
+    return rows.map(toPerformance);
+  }
+
+  async updateStatistics(): Promise<number> {
+    const result = await this.db.run(callUpdateToolStatistics(), 'updateStatistics');
+    return toNumber(result.rows[0]?.touched ?? 0);
+  }
+
+  async recomputeStatistics(): Promise<number> {
+    const result = await this.db.run(callRecomputeToolStatistics(), 'recomputeStatistics');
+    return toNumber(result.rows[0]?.touched ?? 0);
+  }
+
+  async rankTools(
+    candidates: readonly string[],
+    options: RankToolsOptions = {},
+  ): Promise<RankedTool[]> {
+    if (!Array.isArray(candidates))
+      throw new ValidationError(
+        `candidates must be an array of tool names, got ${describe(candidates)}`,
+        'candidates',
+      );
+    if (candidates.length > 10_000)
+      throw new ValidationError(
+        `candidates must hold at most 10000 names, got ${candidates.length}`,
+        'candidates',
+      );
+    const names = candidates.map((c, i) => requireName(c, `candidates[${i}]`, 255));
+    const limit = requireCount(options.limit ?? 5, 'limit', 1, 10_000);
+    const a = requireFinite(options.priorSuccesses ?? 1, 'priorSuccesses', 0, 1e6);
+    const b = requireFinite(options.priorFailures ?? 1, 'priorFailures', 0, 1e6);
+    const z = requireFinite(options.z ?? Z_95, 'z', 0, 10);
+    if (names.length === 0) return [];
+    const rows = await this.db.rows(selectRankedTools(names, limit, a, b, z), 'rankTools');
+    return rows.map(toRankedTool);
+  }
+}

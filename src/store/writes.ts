@@ -1,0 +1,123 @@
+import { ValidationError } from '../errors.js';
+import { newId } from '../ids.js';
+import { sanitizeJson, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
+import {
+  insertExecution,
+  insertFeedback,
+  insertToolCreation,
+  insertToolExecution,
+} from '../sql/executions.js';
+import type { StoreDatabase } from './database.js';
+import { toNumber } from './mappers.js';
+import type {
+  StoreExecutionInput,
+  StoreFeedbackInput,
+  StoreToolCreationInput,
+  StoreToolExecutionInput,
+} from './types.js';
+import {
+  optionalBoolean,
+  optionalDate,
+  optionalDuration,
+  optionalName,
+  optionalUuid,
+  requireBoolean,
+  requireName,
+  requireRating,
+  requireString,
+  requireUuid,
+} from './validate.js';
+
+/** The store's single-row writes: validated, sanitized, then one parameterized statement each. */
+export class StoreWrites {
+  constructor(
+    private readonly db: StoreDatabase,
+    private readonly sanitizer: JsonSanitizer,
+    private readonly maxTextBytes: number,
+  ) {}
+
+  /** Sanitizes a value into JSON text for a jsonb column (redacted, capped). */
+  private json(value: unknown): string {
+    return JSON.stringify(sanitizeJson(value, this.sanitizer));
+  }
+
+  private optionalText(value: unknown): string | null {
+    return value === undefined || value === null ? null : sanitizeText(value, this.maxTextBytes);
+  }
+
+  async execution(input: StoreExecutionInput): Promise<string> {
+    requireObject(input, 'storeExecution');
+    const executionId = optionalUuid(input.executionId, 'executionId') ?? newId();
+    const row = {
+      executionId,
+      goalId: optionalName(input.goalId, 'goalId', 255),
+      goalText: sanitizeText(requireString(input.goalText, 'goalText'), this.maxTextBytes),
+      intent: optionalName(input.intent, 'intent', 50),
+      success: optionalBoolean(input.success, 'success'),
+      error: this.optionalText(input.error),
+      durationMs: optionalDuration(input.durationMs, 'durationMs'),
+      createdAt: optionalDate(input.createdAt, 'createdAt'),
+      metadata: this.json(input.metadata ?? {}),
+    };
+    await this.db.run(insertExecution(row), 'storeExecution');
+    return executionId;
+  }
+
+  async toolExecution(input: StoreToolExecutionInput): Promise<number> {
+    requireObject(input, 'storeToolExecution');
+    const row = {
+      callId: optionalUuid(input.callId, 'callId') ?? newId(),
+      executionId: requireUuid(input.executionId, 'executionId'),
+      toolName: requireName(input.toolName, 'toolName', 255),
+      parameters: input.parameters === undefined ? null : this.json(input.parameters),
+      result: input.result === undefined ? null : this.json(input.result),
+      success: requireBoolean(input.success, 'success'),
+      error: this.optionalText(input.error),
+      durationMs: optionalDuration(input.durationMs, 'durationMs'),
+      createdAt: optionalDate(input.createdAt, 'createdAt'),
+    };
+    const result = await this.db.run<{ id: number }>(
+      insertToolExecution(row),
+      `storeToolExecution(${row.executionId})`,
+    );
+    return toNumber(result.rows[0]?.id);
+  }
+
+  async feedback(input: StoreFeedbackInput): Promise<number> {
+    requireObject(input, 'storeFeedback');
+    const rating = requireRating(input.rating);
+    const executionId = requireUuid(input.executionId, 'executionId');
+    const text = this.optionalText(input.feedbackText);
+    const result = await this.db.run<{ id: number }>(
+      insertFeedback(executionId, rating, text),
+      `storeFeedback(${executionId})`,
+    );
+    return toNumber(result.rows[0]?.id);
+  }
+
+  async toolCreation(input: StoreToolCreationInput): Promise<number> {
+    requireObject(input, 'storeToolCreation');
+    const row = {
+      toolName: requireName(input.toolName, 'toolName', 255),
+      goalText: this.optionalText(input.goalText),
+      generatedCode: sanitizeText(
+        requireString(input.generatedCode, 'generatedCode'),
+        Math.max(this.maxTextBytes, 1 << 20),
+      ),
+      validationPassed: requireBoolean(input.validationPassed, 'validationPassed'),
+      validationErrors:
+        input.validationErrors === undefined || input.validationErrors === null
+          ? null
+          : this.json(input.validationErrors),
+      metadata: this.json(input.metadata ?? {}),
+      createdAt: optionalDate(input.createdAt, 'createdAt'),
+    };
+    const result = await this.db.run<{ id: number }>(insertToolCreation(row), 'storeToolCreation');
+    return toNumber(result.rows[0]?.id);
+  }
+}
+
+function requireObject(input: unknown, method: string): void {
+  if (typeof input !== 'object' || input === null)
+    throw new ValidationError(`${method} needs an object`);
+}
