@@ -1,14 +1,14 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // Advisory lock key (namespace "dend", purpose statisticsRefresh) shared with src/db/advisory-lock.ts.
-const REFRESH_LOCK = '1684368996, 2';
+export const REFRESH_LOCK = '1684368996, 2';
 
 /**
  * Folds the per-window duration percentiles into tool_statistics.metadata.durationWindow. Shared by
  * the incremental and the full refresh so both produce the same value. Cost: the rows inside the
  * window (an index range scan on created_at), never the whole history.
  */
-const PERCENTILES = `
+export const PERCENTILES = `
         -- EXECUTE plans with the actual cutoff, so the planner sees a narrow created_at range and
         -- uses the index (a cached generic plan would guess a third of the table and scan it all).
         EXECUTE $q$
@@ -34,6 +34,44 @@ const PERCENTILES = `
          WHERE s.tool_name = t.tool_name
            AND (w.tool_name IS NOT NULL OR coalesce((s.metadata->'durationWindow'->>'runs')::bigint, 0) > 0)
         $q$ USING now() - duration_window, extract(epoch FROM duration_window) / 3600`;
+
+/** The full recompute as this migration defines it (0005 replaces it and restores it on down). */
+export const RECOMPUTE_0002 = `CREATE FUNCTION recompute_tool_statistics(duration_window interval DEFAULT '24 hours')
+      RETURNS integer LANGUAGE plpgsql AS $fn$
+      DECLARE touched integer;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
+        WITH gone AS (
+          DELETE FROM tool_statistics_deltas),
+        agg AS (
+          SELECT tool_name, count(*) AS total, count(*) FILTER (WHERE success) AS ok,
+                 coalesce(sum(duration_ms), 0)::bigint AS dsum, count(duration_ms) AS dcount,
+                 min(created_at) AS first_used, max(created_at) AS last_used
+            FROM tool_executions GROUP BY tool_name),
+        dur AS (
+          INSERT INTO tool_duration_totals AS d (tool_name, duration_sum_ms, duration_count)
+          SELECT tool_name, dsum, dcount FROM agg
+          ON CONFLICT (tool_name) DO UPDATE SET
+            duration_sum_ms = EXCLUDED.duration_sum_ms, duration_count = EXCLUDED.duration_count)
+        INSERT INTO tool_statistics AS s (tool_name, total_executions, successful_executions, failed_executions,
+                                          avg_duration_ms, first_used, last_used, updated_at)
+        SELECT a.tool_name, a.total, a.ok, a.total - a.ok,
+               CASE WHEN a.dcount > 0 THEN (a.dsum::numeric / a.dcount)::double precision END,
+               a.first_used, a.last_used, now()
+          FROM agg a
+        ON CONFLICT (tool_name) DO UPDATE SET
+          total_executions = EXCLUDED.total_executions,
+          successful_executions = EXCLUDED.successful_executions,
+          failed_executions = EXCLUDED.failed_executions,
+          avg_duration_ms = EXCLUDED.avg_duration_ms,
+          first_used = EXCLUDED.first_used,
+          last_used = EXCLUDED.last_used,
+          updated_at = EXCLUDED.updated_at;
+        GET DIAGNOSTICS touched = ROW_COUNT;
+        ${PERCENTILES};
+        RETURN touched;
+      END
+    $fn$`;
 
 /**
  * Learning loop: job_runs (the exactly-once ledger and job history), lifecycle recommendations,
@@ -162,42 +200,7 @@ export class LearningLoop1764000000002 implements MigrationInterface {
 
     // Full recompute from history (repair, verification, the benchmark's baseline). Pending deltas
     // are dropped in the same statement that reads tool_executions, so nothing is counted twice.
-    await q.query(`CREATE FUNCTION recompute_tool_statistics(duration_window interval DEFAULT '24 hours')
-      RETURNS integer LANGUAGE plpgsql AS $fn$
-      DECLARE touched integer;
-      BEGIN
-        PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
-        WITH gone AS (
-          DELETE FROM tool_statistics_deltas),
-        agg AS (
-          SELECT tool_name, count(*) AS total, count(*) FILTER (WHERE success) AS ok,
-                 coalesce(sum(duration_ms), 0)::bigint AS dsum, count(duration_ms) AS dcount,
-                 min(created_at) AS first_used, max(created_at) AS last_used
-            FROM tool_executions GROUP BY tool_name),
-        dur AS (
-          INSERT INTO tool_duration_totals AS d (tool_name, duration_sum_ms, duration_count)
-          SELECT tool_name, dsum, dcount FROM agg
-          ON CONFLICT (tool_name) DO UPDATE SET
-            duration_sum_ms = EXCLUDED.duration_sum_ms, duration_count = EXCLUDED.duration_count)
-        INSERT INTO tool_statistics AS s (tool_name, total_executions, successful_executions, failed_executions,
-                                          avg_duration_ms, first_used, last_used, updated_at)
-        SELECT a.tool_name, a.total, a.ok, a.total - a.ok,
-               CASE WHEN a.dcount > 0 THEN (a.dsum::numeric / a.dcount)::double precision END,
-               a.first_used, a.last_used, now()
-          FROM agg a
-        ON CONFLICT (tool_name) DO UPDATE SET
-          total_executions = EXCLUDED.total_executions,
-          successful_executions = EXCLUDED.successful_executions,
-          failed_executions = EXCLUDED.failed_executions,
-          avg_duration_ms = EXCLUDED.avg_duration_ms,
-          first_used = EXCLUDED.first_used,
-          last_used = EXCLUDED.last_used,
-          updated_at = EXCLUDED.updated_at;
-        GET DIAGNOSTICS touched = ROW_COUNT;
-        ${PERCENTILES};
-        RETURN touched;
-      END
-    $fn$`);
+    await q.query(RECOMPUTE_0002);
     // Start from the truth: whatever history exists now (the trigger blocks writers until commit).
     await q.query(`SELECT recompute_tool_statistics()`);
   }

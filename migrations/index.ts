@@ -3,6 +3,7 @@ import { Foundation1764000000001 } from './0001-foundation.js';
 import { LearningLoop1764000000002 } from './0002-learning-loop.js';
 import { ReadPaths1764000000003 } from './0003-read-paths.js';
 import { ExpiredRecommendations1764000000004 } from './0004-expired-recommendations.js';
+import { PrunedStatistics1764000000005 } from './0005-pruned-statistics.js';
 
 /** Every migration, in the order it must run. Append only; never reorder. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   LearningLoop1764000000002,
   ReadPaths1764000000003,
   ExpiredRecommendations1764000000004,
+  PrunedStatistics1764000000005,
 ];

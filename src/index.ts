@@ -134,6 +134,7 @@ export {
   ToolDurationTotals,
   ToolLifecycleRecommendation,
   ToolStatisticsDelta,
+  ToolStatisticsPruned,
 } from './entities/index.js';
 export type {
   JobRunRecord,

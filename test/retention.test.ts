@@ -202,6 +202,22 @@ describe('statistics and windows after pruning', () => {
     }
   });
 
+  it('a full recompute after pruning equals the incremental statistics (issue 10.8)', async () => {
+    await store.updateStatistics();
+    const strip = (rows: Awaited<ReturnType<ExecutionStore['getTopTools']>>) =>
+      rows.map(({ updatedAt: _u, metadata: _m, ...rest }) => rest);
+    const incremental = strip(await store.getTopTools({ minExecutions: 0 }));
+    expect(incremental.length).toBeGreaterThan(0);
+    await store.recomputeStatistics();
+    expect(strip(await store.getTopTools({ minExecutions: 0 }))).toEqual(incremental);
+    // New runs after the recompute still fold on top of it exactly.
+    await write(1, false, [{ tool: 'alpha', success: false, durationMs: 7 }]);
+    await store.updateStatistics();
+    const next = strip(await store.getTopTools({ minExecutions: 0 }));
+    await store.recomputeStatistics();
+    expect(strip(await store.getTopTools({ minExecutions: 0 }))).toEqual(next);
+  });
+
   it('windowed figures (low performers, lifecycle) only see retained rows', async () => {
     const { store: other } = await openTestStore();
     // A tool that failed a lot 40 days ago and works now.

@@ -8,6 +8,7 @@ import { JobRun } from './job-run.js';
 import { ToolDurationTotals } from './tool-duration-totals.js';
 import { ToolLifecycleRecommendation } from './tool-lifecycle-recommendation.js';
 import { ToolStatisticsDelta } from './tool-statistics-delta.js';
+import { ToolStatisticsPruned } from './tool-statistics-pruned.js';
 import { ExecutionOutcomesHourly } from './execution-outcomes-hourly.js';
 
 export {
@@ -21,6 +22,7 @@ export {
   ToolDurationTotals,
   ToolLifecycleRecommendation,
   ToolStatisticsDelta,
+  ToolStatisticsPruned,
   ExecutionOutcomesHourly,
 };
 
@@ -37,4 +39,5 @@ export const entities = [
   ToolLifecycleRecommendation,
   ToolStatisticsDelta,
   ToolDurationTotals,
+  ToolStatisticsPruned,
 ];
