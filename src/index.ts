@@ -59,9 +59,11 @@ export type {
   OverflowPolicy,
 } from './middleware/attach.js';
 export type {
+  ModelCallEvent,
   OrchestratorEventName,
   OrchestratorEvents,
   OrchestratorLike,
+  ProcessAbandonEvent,
   ProcessEndEvent,
   ProcessErrorEvent,
   ProcessResult,
@@ -84,8 +86,11 @@ export type {
   ToolStartInput,
 } from './middleware/run-inputs.js';
 export { instrument, Instrumentation } from './middleware/instrument.js';
-export type { Processable } from './middleware/instrument.js';
+export type { Processable, ProcessFn } from './middleware/instrument.js';
 export { trackTool } from './middleware/track-tool.js';
+export type { TrackToolOptions } from './middleware/track-tool.js';
+export type { RunSink } from './middleware/recorder-registry.js';
+export { reportModelCall } from './middleware/report-model-call.js';
 export { HistoryError } from './writer/errors.js';
 export type { HistoryErrorCode } from './writer/errors.js';
 export { Orchestrator } from './orchestrator/orchestrator.js';

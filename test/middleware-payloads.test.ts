@@ -279,7 +279,7 @@ describe('instrument() and trackTool()', () => {
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(
       goals.filter((g) => g.id % 9 === 0).length,
     );
-    // Outside a run, trackTool just calls the function.
+    // Outside a run, the result passes through too (the call is recorded as a run of its own).
     expect(await trackTool('free', 1, (n) => n + 1)).toBe(2);
     await handle.flush();
     const rows = (

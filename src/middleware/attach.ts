@@ -1,7 +1,9 @@
 import { ValidationError } from '../errors.js';
 import type {
   OrchestratorEventName,
+  ModelCallEvent,
   OrchestratorLike,
+  ProcessAbandonEvent,
   ProcessEndEvent,
   ProcessErrorEvent,
   ProcessStartEvent,
@@ -14,12 +16,16 @@ import { RunRecorder, type CloseReport, type RecorderOptions } from './run-recor
 
 export type AttachOptions = RecorderOptions;
 
+/** Marks an attached orchestrator; Symbol.for so two copies of the library see each other. */
+const ATTACHED = Symbol.for('dendrite-history.attached');
+
 type Subscribe = (event: OrchestratorEventName, listener: (event: never) => void) => unknown;
 
 /**
  * The handle returned by `attachExecutionHistory`: a `RunRecorder` fed by one orchestrator's
  * contract events. Handlers do synchronous, bounded work and never throw; writing happens in the
- * background.
+ * background. One orchestrator has at most one handle at a time: attaching it again before
+ * `detach()`/`close()` throws a ValidationError (field 'orchestrator') instead of doubling rows.
  */
 export class ExecutionHistory extends RunRecorder {
   private readonly orchestrator: OrchestratorLike;
@@ -29,14 +35,29 @@ export class ExecutionHistory extends RunRecorder {
   constructor(orchestrator: OrchestratorLike, options: AttachOptions) {
     if (typeof orchestrator?.on !== 'function')
       throw new ValidationError('the orchestrator must be an event emitter (it has no on())');
+    if (Object.hasOwn(orchestrator, ATTACHED))
+      throw new ValidationError(
+        'this orchestrator already has an execution history attached, so every row would be ' +
+          'written twice: reuse that handle, or detach() or close() it first',
+        'orchestrator',
+      );
     super(options);
     this.orchestrator = orchestrator;
+    // Marked on the object itself (not in a registry of ours), so a frozen orchestrator, which
+    // cannot be marked, is simply not checked.
+    try {
+      Object.defineProperty(orchestrator, ATTACHED, { value: this, configurable: true });
+    } catch {
+      // not extensible
+    }
     this.subscriptions = [
       ['process:start', (e: ProcessStartEvent) => this.onProcessStart(e)],
       ['tool:start', (e: ToolStartEvent) => this.onToolStart(e)],
       ['tool:end', (e: ToolEndEvent) => this.onToolEnd(e)],
       ['process:end', (e: ProcessEndEvent) => this.onProcessEnd(e)],
       ['process:error', (e: ProcessErrorEvent) => this.onProcessError(e)],
+      ['process:abandon', (e: ProcessAbandonEvent) => this.onProcessAbandon(e)],
+      ['model:call', (e: ModelCallEvent) => this.onModelCall(e)],
     ] as Array<[OrchestratorEventName, (event: never) => void]>;
     const on = orchestrator.on as Subscribe;
     for (const [name, fn] of this.subscriptions) on.call(orchestrator, name, fn);
@@ -73,10 +94,13 @@ export class ExecutionHistory extends RunRecorder {
         runId: e.runId,
         callId: e.callId,
         toolName: e.toolName,
-        success: e.success === true,
+        success: e.success,
+        parameters: e.parameters,
         result: e.result,
         error: e.error,
         durationMs: e.durationMs,
+        startedAt: e.startedAt,
+        endedAt: e.endedAt,
       }),
     );
   }
@@ -113,11 +137,23 @@ export class ExecutionHistory extends RunRecorder {
     );
   }
 
+  private onModelCall(e: ModelCallEvent): void {
+    this.guarded('handler', () =>
+      this.recordModelCall({ runId: e.runId, model: e.model, usage: e.usage }),
+    );
+  }
+
+  private onProcessAbandon(e: ProcessAbandonEvent): void {
+    this.guarded('handler', () => this.abandonRun({ runId: e.runId, reason: e.reason }));
+  }
+
   /** Stops listening to the orchestrator (idempotent). Runs already seen are still written. */
   detach(): void {
     if (!this.attached) return;
     this.attached = false;
     const o = this.orchestrator;
+    const marks = o as unknown as Partial<Record<symbol, unknown>>;
+    if (marks[ATTACHED] === this) delete marks[ATTACHED];
     for (const [name, fn] of this.subscriptions) {
       const off = (o.off ?? o.removeListener) as Subscribe | undefined;
       off?.call(o, name, fn);

@@ -4,7 +4,7 @@
  * `attachExecutionHistory`.
  */
 
-import type { RunId } from './run-inputs.js';
+import type { RunId, TokenUsage } from './run-inputs.js';
 
 export type { RunId };
 
@@ -29,12 +29,32 @@ export interface ToolStartEvent {
 export interface ToolEndEvent {
   runId: RunId;
   callId: string;
+  /** Needed when no `tool:start` came for this call. */
   toolName: string;
-  success: boolean;
+  /** Default: true unless `error` is given. */
+  success?: boolean;
+  /** Used when `tool:start` did not carry them or never came. */
+  parameters?: unknown;
   result?: unknown;
   error?: unknown;
-  /** Measured by the orchestrator. Default: measured by the middleware from `tool:start`. */
+  /** Measured by the orchestrator. Default: `endedAt - startedAt`, else measured from `tool:start`. */
   durationMs?: number;
+  /** For a `tool:end` without `tool:start`: when the tool started (Date or epoch ms). */
+  startedAt?: Date | number;
+  endedAt?: Date | number;
+}
+
+/** A model call within a run: its model id and token usage, summed into the execution's metadata. */
+export interface ModelCallEvent {
+  runId: RunId;
+  model?: string;
+  usage?: TokenUsage;
+}
+
+/** A run given up before it ended (a stream abandoned by its consumer): stored with success null. */
+export interface ProcessAbandonEvent {
+  runId: RunId;
+  reason?: unknown;
 }
 
 /**
@@ -78,6 +98,8 @@ export interface OrchestratorEvents {
   'tool:end': (event: ToolEndEvent) => void;
   'process:end': (event: ProcessEndEvent) => void;
   'process:error': (event: ProcessErrorEvent) => void;
+  'process:abandon': (event: ProcessAbandonEvent) => void;
+  'model:call': (event: ModelCallEvent) => void;
 }
 
 export type OrchestratorEventName = keyof OrchestratorEvents;

@@ -2,11 +2,15 @@ import { EventEmitter } from 'eventemitter3';
 import { newId } from '../ids.js';
 import type { OrchestratorEvents } from './contract.js';
 import { runContext } from './run-context.js';
+import { isStreamResult, watchStream } from './stream-end.js';
 
 /** Anything with a `process(goal)` method, sync or async. */
 export interface Processable {
   process(goal: never, ...rest: never[]): unknown;
 }
+
+/** A plain function run as an orchestrator's `process(goal)`. */
+export type ProcessFn = (goal: never, ...rest: never[]) => unknown;
 
 /**
  * The events of an instrumented orchestrator. Pass it to `attachExecutionHistory`. Its `process`
@@ -48,7 +52,7 @@ function describeGoal(goal: unknown): { goalText: string; goalId: string | numbe
   if (typeof goal === 'string') return { goalText: goal, goalId: undefined };
   if (typeof goal === 'object' && goal !== null) {
     const g = goal as Record<string, unknown>;
-    const text = g.goalText ?? g.goal_text ?? g.text ?? g.goal;
+    const text = g.goalText ?? g.goal_text ?? g.text ?? g.goal ?? g.input ?? g.prompt;
     const id = g.goalId ?? g.goal_id ?? g.id;
     return {
       goalText: typeof text === 'string' ? text : '',
@@ -66,19 +70,47 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+type Marked = Partial<Record<symbol, Instrumentation<Processable>>>;
+
 /**
  * For an orchestrator that emits nothing: patches its `process()` in place so each call emits the
- * contract's events, and runs it inside an AsyncLocalStorage scope so `trackTool()` calls made
- * during the run are reported as that run's tool runs. Returns the emitter to attach to.
- * Instrumenting twice returns the same instrumentation.
+ * contract's events, and runs it inside an AsyncLocalStorage scope so `trackTool()` and
+ * `reportModelCall()` calls made during the run are reported as that run's. Returns the emitter
+ * to attach to. Instrumenting twice returns the same instrumentation.
+ *
+ * A plain (async) function is accepted too: `instrument(fn).process(goal)` runs it as a run.
+ *
+ * A run ends when `process()` returns or its promise settles, except when the output is a stream
+ * (a Node Readable, a web ReadableStream or any async iterable, directly or as the promise's
+ * value): the run then ends when the stream is consumed to its end (success), fails (error) or is
+ * given up by its consumer (`process:abandon`: `break`, `cancel()`, a destroyed stream; stored with
+ * success null). A web stream or async iterable is handed back wrapped so its end can be seen
+ * (same chunks, same other properties); a Node stream is handed back as is.
  */
-export function instrument<O extends Processable>(orchestrator: O): Instrumentation<O> {
-  const existing = (orchestrator as unknown as Partial<Record<symbol, Instrumentation<O>>>)[
-    INSTRUMENTED
-  ];
+export function instrument<F extends ProcessFn>(fn: F): Instrumentation<{ process: F }>;
+export function instrument<O extends Processable>(orchestrator: O): Instrumentation<O>;
+export function instrument(target: Processable | ProcessFn): Instrumentation<Processable> {
+  const existing = (target as unknown as Marked)[INSTRUMENTED];
   if (existing !== undefined) return existing;
+  if (typeof target === 'function') {
+    const events = instrument({ process: target });
+    Object.defineProperty(target, INSTRUMENTED, { value: events, configurable: true });
+    return events;
+  }
+  const orchestrator = target;
   const events = new Instrumentation(orchestrator);
   const original = orchestrator.process as (this: unknown, ...args: unknown[]) => unknown;
+  function settle(runId: string, result: unknown): unknown {
+    if (!isStreamResult(result)) {
+      events.emit('process:end', { runId, result });
+      return result;
+    }
+    return watchStream(result, {
+      end: () => events.emit('process:end', { runId, result: undefined }),
+      error: (error) => events.emit('process:error', { runId, error }),
+      abandon: (reason) => events.emit('process:abandon', { runId, reason }),
+    });
+  }
   function process(this: unknown, goal: unknown, ...rest: unknown[]): unknown {
     const runId = newId();
     const { goalText, goalId } = describeGoal(goal);
@@ -90,15 +122,9 @@ export function instrument<O extends Processable>(orchestrator: O): Instrumentat
       events.emit('process:error', { runId, error });
       throw error;
     }
-    if (!isThenable(out)) {
-      events.emit('process:end', { runId, result: out });
-      return out;
-    }
+    if (!isThenable(out)) return settle(runId, out);
     return Promise.resolve(out).then(
-      (result) => {
-        events.emit('process:end', { runId, result });
-        return result;
-      },
+      (result) => settle(runId, result),
       (error: unknown) => {
         events.emit('process:error', { runId, error });
         throw error;

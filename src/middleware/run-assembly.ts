@@ -1,13 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { isUuid, newId } from '../ids.js';
+import { callUuid, runUuid } from '../ids.js';
 import type { HistoryUnit } from '../writer/unit.js';
-import {
-  toDate,
-  toDuration,
-  type RowBuilder,
-  type ExecutionRow,
-  type ToolExecutionRow,
-} from './rows.js';
+import { RepairNotes, readBoolean, readCount, readDuration, readTime } from './field-repair.js';
+import type { ExecutionRow, RowBuilder, ToolExecutionRow } from './rows.js';
 import type {
   ModelCallInput,
   RunAbandonInput,
@@ -17,37 +12,38 @@ import type {
   ToolEndInput,
   ToolStartInput,
 } from './run-inputs.js';
-
-interface ToolState {
-  row: ToolExecutionRow;
-  callKey: string;
-  t0: number;
-  ended: boolean;
-}
-
-interface RunState {
-  executionId: string;
-  goalText: string;
-  goalId: string | null;
-  intent: string | null;
-  createdAt: Date;
-  t0: number;
-  metadata: Record<string, unknown> | undefined;
-  tools: ToolState[];
-}
-
-const EMPTY_JSON = '{}';
-const UNFINISHED_JSON = '{"_unfinished":true}';
+import {
+  addModel,
+  addUsage,
+  assemblyMetadata,
+  newRunState,
+  type CallSlot,
+  type EndedRun,
+  type RunState,
+  type TokenTotals,
+  type ToolState,
+} from './run-state.js';
 
 /**
- * The bookkeeping of runs in progress: turns start/tool/end calls into one execution row and its
- * tool rows, and hands each finished run to `sink` as one unit. Synchronous and bounded; every
- * method assumes it is called inside a guard (the recorder's), so a fault here never reaches the
- * caller.
+ * Ended runs remembered so that late tool events join them (a tool promise that settles after
+ * process() returned, a framework reporting a tool after the run). Past this many, the oldest is
+ * forgotten; its tools still open are written as unfinished. A tool event for a forgotten run
+ * opens a run with the same execution id, written at close (so still never a second execution).
+ */
+const ENDED_RUNS_KEPT = 1_000;
+
+const UNFINISHED_TOOL = 'the history closed before this tool reported its end';
+
+/**
+ * The bookkeeping of runs: turns start/tool/model/end calls into one execution row and its tool
+ * rows, and hands them to `sink` as units. Synchronous and bounded; every method assumes it runs
+ * inside the recorder's guard, so a fault here never reaches the caller.
  */
 export class RunAssembly {
   private readonly runs = new Map<string, RunState>();
-  private ended = 0;
+  private readonly ended = new Map<string, EndedRun>();
+  private endedCount = 0;
+  private heldRows = 0;
 
   constructor(
     private readonly rows: RowBuilder,
@@ -56,7 +52,7 @@ export class RunAssembly {
 
   /** Runs ended so far (ended or abandoned). */
   get endedRuns(): number {
-    return this.ended;
+    return this.endedCount;
   }
 
   /** Runs started and not ended yet. */
@@ -64,50 +60,119 @@ export class RunAssembly {
     return this.runs.size;
   }
 
-  private run(runId: unknown): RunState {
-    const key = String(runId);
+  /** Tool rows held in memory by runs in progress and by ended runs' open tools. */
+  get held(): number {
+    return this.heldRows;
+  }
+
+  private open(key: string): RunState {
     let run = this.runs.get(key);
     if (run === undefined) {
-      run = {
-        executionId: isUuid(key) ? key : newId(),
-        goalText: '',
-        goalId: null,
-        intent: null,
-        createdAt: new Date(),
-        t0: performance.now(),
-        metadata: undefined,
-        tools: [],
-      };
+      run = newRunState(runUuid(key));
       this.runs.set(key, run);
     }
     return run;
   }
 
   startRun(input: RunStartInput): void {
-    const run = this.run(input.runId);
+    const key = runKey(input.runId);
+    if (this.ended.has(key)) return; // a redelivered start of a run already ended
+    const run = this.open(key);
     run.goalText = this.rows.text(input.goalText ?? '');
     run.goalId = this.rows.name(input.goalId, 255);
     run.intent = this.rows.name(input.intent, 50);
-    const startedAt = toDate(input.startedAt);
-    if (startedAt !== null) run.createdAt = startedAt;
+    const startedAt = readTime(input.startedAt, 'run startedAt', run.notes);
+    if (startedAt !== null) {
+      run.createdAt = startedAt;
+      run.startMs = startedAt.getTime();
+    }
     if (isRecord(input.metadata)) run.metadata = { ...input.metadata };
   }
 
-  /** A tool run's state as of its start (or of its end, for an end without a start). */
-  private addTool(
-    run: RunState,
+  startTool(input: ToolStartInput): void {
+    const key = runKey(input.runId);
+    const late = this.runs.has(key) ? undefined : this.ended.get(key);
+    const run = late === undefined ? this.open(key) : undefined;
+    const calls = late?.calls ?? run!.calls;
+    const callKey = String(input.callId);
+    const slot = calls.get(callKey) ?? { uses: 0, open: undefined };
+    if (slot.open !== undefined) return; // a redelivered start
+    calls.set(callKey, slot);
+    const notes = run?.notes ?? scratchNotes();
+    const startedAt = readTime(input.startedAt, `tool ${JSON.stringify(callKey)} startedAt`, notes);
+    const tool = this.newTool(
+      late?.row.executionId ?? run!.executionId,
+      callKey,
+      slot,
+      input.toolName,
+      input.parameters,
+      startedAt ?? new Date(),
+    );
+    tool.startMs = startedAt?.getTime() ?? null;
+    slot.open = tool;
+    this.heldRows += 1;
+    if (late !== undefined) late.open += 1;
+    else run!.tools.push(tool);
+  }
+
+  endTool(input: ToolEndInput): void {
+    const key = runKey(input.runId);
+    const late = this.runs.has(key) ? undefined : this.ended.get(key);
+    const run = late === undefined ? this.open(key) : undefined;
+    const calls = late?.calls ?? run!.calls;
+    const callKey = String(input.callId);
+    let slot = calls.get(callKey);
+    if (slot !== undefined && slot.open === undefined) return; // a redelivered end
+    const notes = run?.notes ?? scratchNotes();
+    const label = `tool ${JSON.stringify(callKey)}`;
+    const endedAt = readTime(input.endedAt, `${label} endedAt`, notes);
+    let tool = slot?.open;
+    if (tool === undefined) {
+      slot = { uses: 0, open: undefined };
+      calls.set(callKey, slot);
+      const startedAt = readTime(input.startedAt, `${label} startedAt`, notes);
+      const duration = readDuration(input.durationMs, `${label} durationMs`, notes);
+      const createdAt =
+        startedAt ??
+        (endedAt !== null && duration !== null ? new Date(endedAt.getTime() - duration) : null);
+      tool = this.newTool(
+        late?.row.executionId ?? run!.executionId,
+        callKey,
+        slot,
+        input.toolName,
+        input.parameters,
+        createdAt ?? endedAt ?? new Date(),
+      );
+      tool.startMs = createdAt?.getTime() ?? null;
+      tool.t0 = Number.NaN; // not seen starting: no measured duration
+      if (late === undefined) run!.tools.push(tool);
+      this.heldRows += 1;
+    } else if (late !== undefined) late.open -= 1;
+    slot!.open = undefined;
+    this.applyEnd(tool, input, endedAt, notes, label);
+    if (late !== undefined) {
+      this.heldRows -= 1;
+      this.sink({ execution: late.row, tools: [tool.row] });
+    }
+  }
+
+  private newTool(
+    executionId: string,
     callKey: string,
+    slot: CallSlot,
     toolName: unknown,
     parameters: unknown,
     createdAt: Date,
   ): ToolState {
-    const tool: ToolState = {
-      callKey,
+    slot.uses += 1;
+    const key = slot.uses === 1 ? callKey : `${callKey}#${slot.uses}`;
+    return {
       t0: performance.now(),
+      startMs: null,
       ended: false,
       row: {
-        callId: isUuid(callKey) ? callKey : newId(),
-        executionId: run.executionId,
+        callId: callUuid(executionId, key),
+        executionId,
         toolName: this.rows.name(toolName, 255) ?? 'unknown',
         parameters: this.rows.optionalJson(parameters),
         result: null,
@@ -117,61 +182,92 @@ export class RunAssembly {
         createdAt,
       },
     };
-    run.tools.push(tool);
-    return tool;
   }
 
-  startTool(input: ToolStartInput): void {
-    const run = this.run(input.runId);
-    this.addTool(
-      run,
-      String(input.callId),
-      input.toolName,
-      input.parameters,
-      toDate(input.startedAt) ?? new Date(),
-    );
-  }
-
-  endTool(input: ToolEndInput): void {
-    const run = this.run(input.runId);
-    const callKey = String(input.callId);
-    let tool: ToolState | undefined;
-    for (let i = run.tools.length - 1; i >= 0; i--)
-      if (run.tools[i]!.callKey === callKey && !run.tools[i]!.ended) {
-        tool = run.tools[i];
-        break;
-      }
-    const now = performance.now();
-    tool ??= this.addTool(run, callKey, input.toolName, input.parameters, new Date());
+  private applyEnd(
+    tool: ToolState,
+    input: ToolEndInput,
+    endedAt: Date | null,
+    notes: RepairNotes,
+    label: string,
+  ): void {
     tool.ended = true;
     const row = tool.row;
     if (row.parameters === null && input.parameters !== undefined)
       row.parameters = this.rows.optionalJson(input.parameters);
-    row.success = input.success ?? input.error === undefined;
+    if (row.toolName === 'unknown' && input.toolName !== undefined)
+      row.toolName = this.rows.name(input.toolName, 255) ?? 'unknown';
     row.result = this.rows.optionalJson(input.result);
     row.error = this.rows.optionalText(input.error);
-    row.durationMs = toDuration(input.durationMs) ?? toDuration(now - tool.t0);
+    row.success = readBoolean(input.success, `${label} success`, notes) ?? row.error === null;
+    const given = readDuration(input.durationMs, `${label} durationMs`, notes);
+    const byClock =
+      endedAt !== null && tool.startMs !== null ? endedAt.getTime() - tool.startMs : Number.NaN;
+    const measured = performance.now() - tool.t0;
+    row.durationMs =
+      given ??
+      (byClock >= 0
+        ? Math.round(byClock)
+        : Number.isFinite(measured)
+          ? Math.round(measured)
+          : null);
   }
 
   recordModelCall(input: ModelCallInput): void {
-    this.run(input.runId);
+    const key = runKey(input.runId);
+    if (!this.runs.has(key) && this.ended.has(key)) return; // the row is already written
+    this.addModelCall(this.open(key), input.model, input.usage);
+  }
+
+  private addModelCall(run: RunState, model: unknown, usage: unknown): void {
+    if (typeof model === 'string' && model.length > 0) addModel(run, this.rows.name(model, 255)!);
+    else if (model !== undefined && model !== null) run.notes.add('model: not a string; left out');
+    if (usage === undefined || usage === null) return;
+    if (typeof usage !== 'object') {
+      run.notes.add('usage: not an object; left out');
+      return;
+    }
+    const u = usage as Record<string, unknown>;
+    const counts: TokenTotals = {
+      inputTokens: readCount(u.inputTokens, 'usage.inputTokens', run.notes),
+      outputTokens: readCount(u.outputTokens, 'usage.outputTokens', run.notes),
+      totalTokens: readCount(u.totalTokens, 'usage.totalTokens', run.notes),
+    };
+    if (
+      counts.totalTokens === undefined &&
+      counts.inputTokens !== undefined &&
+      counts.outputTokens !== undefined
+    )
+      counts.totalTokens = counts.inputTokens + counts.outputTokens;
+    addUsage(run, counts);
   }
 
   endRun(input: RunEndInput): void {
-    const run = this.run(input.runId);
+    const key = runKey(input.runId);
+    if (!this.runs.has(key) && this.ended.has(key)) return; // a redelivered end
+    const run = this.open(key);
+    this.addModelCall(run, input.model, input.usage);
     const error = this.rows.optionalText(input.error);
+    const endedAt = readTime(input.endedAt, 'run endedAt', run.notes);
+    const given = readDuration(input.durationMs, 'run durationMs', run.notes);
+    const byClock =
+      endedAt !== null && run.startMs !== null ? endedAt.getTime() - run.startMs : Number.NaN;
+    const success = readBoolean(input.success, 'run success', run.notes) ?? error === null;
+    const extra = assemblyMetadata(run);
+    if (input.result !== undefined) extra.result = input.result;
     this.finish(
-      input.runId,
+      key,
+      run,
       {
         executionId: run.executionId,
         goalId: this.rows.name(input.goalId, 255) ?? run.goalId,
         goalText: run.goalText,
         intent: this.rows.name(input.intent, 50) ?? run.intent,
-        success: input.success ?? error === null,
+        success,
         error,
-        durationMs: toDuration(input.durationMs) ?? toDuration(performance.now() - run.t0),
+        durationMs: given ?? Math.round(byClock >= 0 ? byClock : performance.now() - run.t0),
         createdAt: run.createdAt,
-        metadata: this.metadata(run, input.metadata),
+        metadata: this.metadata(run.metadata, input.metadata, extra),
       },
       input.selectedTools,
     );
@@ -179,9 +275,12 @@ export class RunAssembly {
 
   /** Records a run that will not end (success null, `metadata._unfinished`). */
   abandonRun(input: RunAbandonInput): void {
-    const run = this.run(input.runId);
+    const key = runKey(input.runId);
+    if (!this.runs.has(key) && this.ended.has(key)) return;
+    const run = this.open(key);
     this.finish(
-      input.runId,
+      key,
+      run,
       {
         executionId: run.executionId,
         goalId: run.goalId,
@@ -189,74 +288,117 @@ export class RunAssembly {
         intent: run.intent,
         success: null,
         error: this.rows.optionalText(input.reason),
-        durationMs: toDuration(performance.now() - run.t0),
+        durationMs: Math.round(performance.now() - run.t0),
         createdAt: run.createdAt,
-        metadata:
-          run.metadata === undefined
-            ? UNFINISHED_JSON
-            : this.rows.json({ ...run.metadata, _unfinished: true }),
+        metadata: this.metadata(run.metadata, undefined, {
+          ...assemblyMetadata(run),
+          _unfinished: true,
+        }),
       },
       undefined,
     );
   }
 
-  /** Abandons every open run (at close). */
-  abandonAll(): void {
+  /** At close: abandons every open run and writes tools still open as unfinished. */
+  closeAll(): void {
     for (const key of [...this.runs.keys()]) this.abandonRun({ runId: key });
+    for (const key of [...this.ended.keys()]) this.forget(key);
   }
 
-  private metadata(run: RunState, end: unknown): string {
-    if (run.metadata === undefined)
-      return end === undefined || end === null ? EMPTY_JSON : this.rows.json(end);
-    if (end === undefined || end === null) return this.rows.json(run.metadata);
-    return this.rows.json(
-      isRecord(end) ? { ...run.metadata, ...end } : { ...run.metadata, value: end },
-    );
+  /**
+   * The execution's metadata: the start's, then the end's (a non-object end value is kept as
+   * `value`), then what the assembly adds. Stored as the end gave it when nothing is merged.
+   */
+  private metadata(
+    start: Record<string, unknown> | undefined,
+    end: unknown,
+    extra: Record<string, unknown>,
+  ): string {
+    const hasEnd = end !== undefined && end !== null;
+    const hasExtra = Object.keys(extra).length > 0;
+    if (start === undefined && !hasExtra) return hasEnd ? this.rows.json(end) : '{}';
+    const merged: Record<string, unknown> = { ...start };
+    if (hasEnd) Object.assign(merged, isRecord(end) ? end : { value: end });
+    return this.rows.json(Object.assign(merged, extra));
   }
 
   private finish(
-    runId: unknown,
+    key: string,
+    run: RunState,
     row: ExecutionRow,
     selected: readonly SelectedTool[] | undefined,
   ): void {
-    const run = this.run(runId);
-    this.runs.delete(String(runId));
-    this.ended += 1;
+    this.runs.delete(key);
+    this.endedCount += 1;
     const tools: ToolExecutionRow[] = [];
+    let open = 0;
     for (const tool of run.tools) {
-      if (!tool.ended) {
-        tool.row.error = 'the run ended before this tool reported tool:end';
-        tool.row.durationMs = toDuration(performance.now() - tool.t0);
-      }
+      if (tool.ended) tools.push(tool.row);
+      else open += 1;
+    }
+    this.heldRows -= tools.length;
+    if (tools.length === 0 && !run.sentEarly && open === 0 && selected !== undefined)
+      this.selectedTools(row, selected, tools);
+    this.remember(key, { row, calls: run.calls, open });
+    this.sink({ execution: row, tools });
+  }
+
+  private remember(key: string, ended: EndedRun): void {
+    this.ended.set(key, ended);
+    if (this.ended.size > ENDED_RUNS_KEPT) this.forget(this.ended.keys().next().value!);
+  }
+
+  /** Drops an ended run from memory; its tools still open are written as unfinished. */
+  private forget(key: string): void {
+    const ended = this.ended.get(key);
+    if (ended === undefined) return;
+    this.ended.delete(key);
+    if (ended.open === 0) return;
+    const tools: ToolExecutionRow[] = [];
+    for (const slot of ended.calls.values()) {
+      const tool = slot.open;
+      if (tool === undefined) continue;
+      slot.open = undefined;
+      tool.row.error = UNFINISHED_TOOL;
+      tool.row.durationMs = Math.round(performance.now() - tool.t0);
       tools.push(tool.row);
     }
-    if (tools.length === 0 && selected !== undefined) this.selectedTools(run, row, selected, tools);
-    this.sink({ execution: row, tools });
+    this.heldRows -= tools.length;
+    this.sink({ execution: ended.row, tools });
   }
 
   /** No tool events: log the tools the run names, if any. */
   private selectedTools(
-    run: RunState,
     row: ExecutionRow,
     selected: readonly SelectedTool[],
     tools: ToolExecutionRow[],
   ): void {
-    for (const tool of selected) {
+    for (const [i, tool] of selected.entries()) {
       const name = this.rows.name(tool.toolName, 255);
       if (name === null || name.length === 0) continue;
       tools.push({
-        callId: newId(),
-        executionId: run.executionId,
+        callId: callUuid(row.executionId, `selected:${i}`),
+        executionId: row.executionId,
         toolName: name,
         parameters: this.rows.optionalJson(tool.parameters),
         result: this.rows.optionalJson(tool.result),
         success: row.success !== false,
         error: row.error,
         durationMs: null,
-        createdAt: run.createdAt,
+        createdAt: row.createdAt,
       });
     }
   }
+}
+
+/** The map key of a run id: strings and numbers as given (1 and '1' are the same run). */
+function runKey(runId: unknown): string {
+  return typeof runId === 'string' ? runId : String(runId);
+}
+
+/** Notes for a late tool event: its run's row is written already, so they have nowhere to go. */
+function scratchNotes(): RepairNotes {
+  return new RepairNotes(0);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

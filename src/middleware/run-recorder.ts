@@ -25,6 +25,7 @@ import type {
   ToolStartInput,
 } from './run-inputs.js';
 import { RowBuilder } from './rows.js';
+import { registerRecorder, unregisterRecorder } from './recorder-registry.js';
 
 export type Durability = 'batched' | 'sync';
 
@@ -140,6 +141,7 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
     this.writer.on('error', (error) => this.safeEmit('error', error));
     this.writer.on('flushed', (event) => this.safeEmit('flushed', event));
     this.assembly = new RunAssembly(rows, (unit) => this.enqueue(unit));
+    registerRecorder(this);
   }
 
   private safeEmit<E extends keyof HistoryEvents>(
@@ -237,7 +239,8 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
    */
   close(options: { timeoutMs?: number } = {}): Promise<CloseReport> {
     if (this.closing === undefined) {
-      this.guarded('close', () => this.assembly.abandonAll());
+      unregisterRecorder(this);
+      this.guarded('close', () => this.assembly.closeAll());
       this.closing = this.writer.close(options);
     }
     return this.closing;

@@ -1,0 +1,103 @@
+import { performance } from 'node:perf_hooks';
+import type { ExecutionRow, ToolExecutionRow } from './rows.js';
+import { RepairNotes } from './field-repair.js';
+
+/** One tool run being assembled. */
+export interface ToolState {
+  row: ToolExecutionRow;
+  /** performance.now() when the middleware saw its start. */
+  t0: number;
+  /** The wall-clock start the caller gave, for `endedAt - startedAt`. */
+  startMs: number | null;
+  ended: boolean;
+}
+
+/**
+ * The uses of one foreign call id within a run. A second start after the first call ended is a
+ * new call (its id gets `#2`, `#3`, … before mapping); a repeated start or end of the same call
+ * is a redelivery and changes nothing.
+ */
+export interface CallSlot {
+  uses: number;
+  open: ToolState | undefined;
+}
+
+export interface TokenTotals {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+export interface RunState {
+  executionId: string;
+  goalText: string;
+  goalId: string | null;
+  intent: string | null;
+  createdAt: Date;
+  /** The wall-clock start the caller gave, for `endedAt - startedAt`. */
+  startMs: number | null;
+  t0: number;
+  metadata: Record<string, unknown> | undefined;
+  /** Tool runs held in start order: open ones and ended ones not handed to the writer yet. */
+  tools: ToolState[];
+  calls: Map<string, CallSlot>;
+  notes: RepairNotes;
+  model: string | undefined;
+  models: string[];
+  usage: TokenTotals | undefined;
+  /** True once part of the run went to the writer ahead of its end (rows held past the bound). */
+  sentEarly: boolean;
+}
+
+/** What is kept of an ended run, so tool events arriving after its end join it. */
+export interface EndedRun {
+  row: ExecutionRow;
+  calls: Map<string, CallSlot>;
+  /** Tool runs started and not ended yet. */
+  open: number;
+}
+
+export function newRunState(executionId: string): RunState {
+  return {
+    executionId,
+    goalText: '',
+    goalId: null,
+    intent: null,
+    createdAt: new Date(),
+    startMs: null,
+    t0: performance.now(),
+    metadata: undefined,
+    tools: [],
+    calls: new Map(),
+    notes: new RepairNotes(),
+    model: undefined,
+    models: [],
+    usage: undefined,
+    sentEarly: false,
+  };
+}
+
+/** Distinct model ids kept per run at most. */
+const MAX_MODELS = 16;
+
+export function addModel(run: RunState, model: string): void {
+  run.model = model;
+  if (!run.models.includes(model) && run.models.length < MAX_MODELS) run.models.push(model);
+}
+
+export function addUsage(run: RunState, usage: TokenTotals): void {
+  const total = (run.usage ??= {});
+  for (const key of ['inputTokens', 'outputTokens', 'totalTokens'] as const) {
+    const v = usage[key];
+    if (v !== undefined) total[key] = (total[key] ?? 0) + v;
+  }
+}
+
+/** The keys the assembly adds to an execution's metadata: model, models, usage, repair notes. */
+export function assemblyMetadata(run: RunState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (run.model !== undefined) out.model = run.model;
+  if (run.models.length > 1) out.models = run.models;
+  if (run.usage !== undefined) out.usage = { ...run.usage };
+  return Object.assign(out, run.notes.toMetadata());
+}

@@ -1,0 +1,334 @@
+import { EventEmitter } from 'node:events';
+import { Readable } from 'node:stream';
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  attachExecutionHistory,
+  createRunRecorder,
+  instrument,
+  reportModelCall,
+  trackTool,
+  type ExecutionStore,
+} from '../src/index.js';
+import { executionsOf, openRowsFixture, toolsOf } from './helpers/middleware-rows.js';
+
+let store: ExecutionStore;
+let db: pg.Pool;
+let spoolDir: () => Promise<string>;
+
+beforeAll(async () => {
+  ({ store, db, spoolDir } = await openRowsFixture());
+});
+
+/** A promise and its resolve, to settle a tool at a moment the test picks. */
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('foreign ids', () => {
+  it('a replayed run with non-UUID ids (trace_…, call_…, OTel hex, numbers) writes no duplicate', async () => {
+    const runs = [
+      { runId: 'trace_8f2a', callId: 'call_Xy12' },
+      { runId: '4bf92f3577b34da6a3ce929d0e0e4736', callId: '00f067aa0ba902b7' },
+      { runId: 42, callId: '7' },
+    ];
+    for (let delivery = 0; delivery < 2; delivery++) {
+      const em = new EventEmitter();
+      const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+      for (const { runId, callId } of runs) {
+        em.emit('process:start', { runId, goalText: 'replayed foreign ids' });
+        em.emit('tool:start', { runId, callId, toolName: 'lookup', parameters: { q: 1 } });
+        em.emit('tool:end', { runId, callId, toolName: 'lookup', success: true, result: 1 });
+        em.emit('process:end', { runId, result: { success: true } });
+      }
+      await handle.close();
+    }
+    const executions = await executionsOf(db, 'replayed foreign ids');
+    expect(executions).toHaveLength(3);
+    for (const e of executions) expect(await toolsOf(db, e.execution_id)).toHaveLength(1);
+  });
+
+  it('one call id used twice in a run is two tool runs; a repeated end is one', async () => {
+    const recorder = createRunRecorder({ store, spoolDir: await spoolDir() });
+    const runId = 'trace_reuse';
+    recorder.startRun({ runId, goalText: 'call id reuse' });
+    for (let i = 0; i < 2; i++) {
+      recorder.startTool({ runId, callId: 'c', toolName: 't', parameters: { i } });
+      recorder.endTool({ runId, callId: 'c', result: i });
+      recorder.endTool({ runId, callId: 'c', result: 'redelivered' });
+    }
+    recorder.endRun({ runId });
+    await recorder.close();
+    const [e] = await executionsOf(db, 'call id reuse');
+    expect((await toolsOf(db, e.execution_id)).map((t) => t.result)).toEqual([0, 1]);
+  });
+});
+
+describe('tool events as frameworks send them', () => {
+  it('a tool:end without tool:start carries parameters and times', async () => {
+    const em = new EventEmitter();
+    const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    const runId = 'run_end_only';
+    em.emit('process:start', { runId, goalText: 'end only tool' });
+    em.emit('tool:end', {
+      runId,
+      callId: 'call_1',
+      toolName: 'search',
+      parameters: { query: 'weather' },
+      result: { sunny: true },
+      startedAt: Date.UTC(2030, 0, 1, 0, 0, 0),
+      endedAt: Date.UTC(2030, 0, 1, 0, 0, 2),
+    });
+    em.emit('process:end', { runId });
+    await handle.close();
+    const [e] = await executionsOf(db, 'end only tool');
+    const [t] = await toolsOf(db, e.execution_id);
+    expect(t).toMatchObject({
+      tool_name: 'search',
+      parameters: { query: 'weather' },
+      result: { sunny: true },
+      success: true,
+      duration_ms: 2000,
+    });
+    expect(t.created_at.toISOString()).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  it('a tool that settles after process() returned joins its run, written before close()', async () => {
+    const gate = deferred<string>();
+    let late: Promise<string> | undefined;
+    const events = instrument(async (goal: string) => {
+      await trackTool('quick', {}, async () => 'ok');
+      late = trackTool('slow', { goal }, () => gate.promise); // not awaited
+      return { success: true };
+    });
+    const handle = attachExecutionHistory(events, { store, spoolDir: await spoolDir() });
+    await events.process('late tool');
+    await handle.flush();
+    expect(handle.stats().openRuns).toBe(0);
+    const [e] = await executionsOf(db, 'late tool');
+    expect(e.success).toBe(true);
+    expect((await toolsOf(db, e.execution_id)).map((t) => t.tool_name)).toEqual(['quick']);
+
+    gate.resolve('finally');
+    await late;
+    await handle.flush();
+    const executions = await executionsOf(db, 'late tool');
+    expect(executions).toHaveLength(1);
+    const tools = await toolsOf(db, e.execution_id);
+    expect(tools.map((t) => [t.tool_name, t.success, t.result, t.error])).toEqual([
+      ['quick', true, 'ok', null],
+      ['slow', true, 'finally', null],
+    ]);
+    expect(handle.stats().openRuns).toBe(0);
+    await handle.close();
+    expect(await executionsOf(db, 'late tool')).toHaveLength(1);
+  });
+
+  it('a tool:start and tool:end after process:end are written under the ended execution', async () => {
+    const em = new EventEmitter();
+    const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    const runId = 'trace_after_end';
+    em.emit('process:start', { runId, goalText: 'events after end' });
+    em.emit('process:end', { runId, result: { success: false, error: 'model refused' } });
+    em.emit('tool:start', { runId, callId: 'call_9', toolName: 'cleanup' });
+    em.emit('tool:end', { runId, callId: 'call_9', toolName: 'cleanup', success: true });
+    await handle.flush();
+    const executions = await executionsOf(db, 'events after end');
+    expect(executions).toHaveLength(1);
+    expect(executions[0]).toMatchObject({ success: false, error: 'model refused' });
+    expect(await toolsOf(db, executions[0].execution_id)).toHaveLength(1);
+    expect(handle.stats().openRuns).toBe(0);
+    await handle.close();
+    expect(await executionsOf(db, 'events after end')).toHaveLength(1);
+  });
+});
+
+describe('streamed results', () => {
+  async function* chunks(fail: boolean) {
+    yield 'a';
+    await new Promise((r) => setImmediate(r));
+    yield 'b';
+    if (fail) throw new Error('stream broke');
+    yield 'c';
+  }
+
+  it('a run returning an async iterable ends when it is consumed, fails or is abandoned', async () => {
+    const events = instrument({ process: async (goal: string) => chunks(goal.includes('fail')) });
+    const handle = attachExecutionHistory(events, { store, spoolDir: await spoolDir() });
+
+    const ok = await events.process('stream ok');
+    await handle.flush();
+    expect(await executionsOf(db, 'stream ok')).toHaveLength(0);
+    expect(handle.stats().openRuns).toBe(1);
+    const got: string[] = [];
+    for await (const c of ok) got.push(c);
+    expect(got).toEqual(['a', 'b', 'c']);
+
+    const bad = await events.process('stream fail');
+    await expect(async () => {
+      for await (const c of bad) void c;
+    }).rejects.toThrow('stream broke');
+
+    const left = await events.process('stream abandoned');
+    for await (const c of left) if (c === 'a') break;
+
+    await handle.flush();
+    expect((await executionsOf(db, 'stream ok'))[0].success).toBe(true);
+    expect((await executionsOf(db, 'stream fail'))[0]).toMatchObject({
+      success: false,
+      error: 'Error: stream broke',
+    });
+    expect((await executionsOf(db, 'stream abandoned'))[0].success).toBeNull();
+    expect(handle.stats().openRuns).toBe(0);
+    await handle.close();
+  });
+
+  it('web ReadableStream and Node Readable results end with the stream', async () => {
+    const events = instrument((goal: string) =>
+      goal === 'web stream'
+        ? new ReadableStream<string>({
+            start(c) {
+              c.enqueue('x');
+              c.close();
+            },
+          })
+        : Readable.from(['y', 'z']),
+    );
+    const handle = attachExecutionHistory(events, { store, spoolDir: await spoolDir() });
+    const web = events.process('web stream') as ReadableStream<string>;
+    const node = events.process('node stream') as Readable;
+    await handle.flush();
+    expect(handle.stats().openRuns).toBe(2);
+    const reader = web.getReader();
+    expect((await reader.read()).value).toBe('x');
+    expect((await reader.read()).done).toBe(true);
+    const parts: string[] = [];
+    for await (const p of node) parts.push(p as string);
+    expect(parts).toEqual(['y', 'z']);
+    await handle.flush();
+    expect(handle.stats().openRuns).toBe(0);
+    expect((await executionsOf(db, 'web stream'))[0].success).toBe(true);
+    expect((await executionsOf(db, 'node stream'))[0].success).toBe(true);
+    await handle.close();
+  });
+});
+
+describe('model and token usage', () => {
+  it('sums usage over a run’s model calls into metadata.model / metadata.usage', async () => {
+    const recorder = createRunRecorder({ store, spoolDir: await spoolDir() });
+    const runId = 'run_usage';
+    recorder.startRun({ runId, goalText: 'usage run', metadata: { team: 'a' } });
+    recorder.recordModelCall({
+      runId,
+      model: 'gpt-x',
+      usage: { inputTokens: 10, outputTokens: 5 },
+    });
+    recorder.recordModelCall({
+      runId,
+      model: 'gpt-x',
+      usage: { inputTokens: 7, outputTokens: 3, totalTokens: 10 },
+    });
+    recorder.endRun({ runId, result: 'the answer' });
+    await recorder.close();
+    const [e] = await executionsOf(db, 'usage run');
+    expect(e.metadata).toEqual({
+      team: 'a',
+      model: 'gpt-x',
+      usage: { inputTokens: 17, outputTokens: 8, totalTokens: 25 },
+      result: 'the answer',
+    });
+  });
+
+  it('reportModelCall() inside an instrumented run reaches its execution', async () => {
+    const events = instrument(async (_goal: string) => {
+      reportModelCall({ model: 'm-1', usage: { inputTokens: 3, outputTokens: 4 } });
+      return { success: true };
+    });
+    const handle = attachExecutionHistory(events, { store, spoolDir: await spoolDir() });
+    await events.process('reported usage');
+    await handle.close();
+    expect(reportModelCall({ model: 'outside' })).toBe(false);
+    const [e] = await executionsOf(db, 'reported usage');
+    expect(e.metadata).toMatchObject({
+      model: 'm-1',
+      usage: { inputTokens: 3, outputTokens: 4, totalTokens: 7 },
+    });
+  });
+});
+
+describe('instrument() and trackTool() edges', () => {
+  it('trackTool() outside any run is recorded as a run of its own', async () => {
+    const handle = createRunRecorder({ store, spoolDir: await spoolDir() });
+    expect(await trackTool('free_tool', { n: 1 }, (p) => p.n + 1)).toBe(2);
+    await expect(
+      trackTool('free_fail', {}, () => Promise.reject(new Error('nope'))),
+    ).rejects.toThrow('nope');
+    await handle.close();
+    const [ok] = await executionsOf(db, 'trackTool: free_tool');
+    expect(ok).toMatchObject({ success: true, metadata: { _outsideRun: true } });
+    expect(await toolsOf(db, ok.execution_id)).toMatchObject([
+      { tool_name: 'free_tool', parameters: { n: 1 }, result: 2, success: true },
+    ]);
+    const [bad] = await executionsOf(db, 'trackTool: free_fail');
+    expect(bad.success).toBe(false);
+  });
+
+  it('attaching the same orchestrator twice throws instead of doubling rows', async () => {
+    const em = new EventEmitter();
+    const first = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    expect(() => attachExecutionHistory(em, { store, spoolDir: '/nonexistent' })).toThrowError(
+      expect.objectContaining({ code: 'VALIDATION', field: 'orchestrator' }),
+    );
+    em.emit('process:start', { runId: 'attach_once', goalText: 'attached once' });
+    em.emit('process:end', { runId: 'attach_once' });
+    await first.close();
+    const second = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    await second.close();
+    expect(await executionsOf(db, 'attached once')).toHaveLength(1);
+  });
+});
+
+describe('field-level repair', () => {
+  it('one bad timestamp or field in one tool event is repaired and noted; the run is kept', async () => {
+    const em = new EventEmitter();
+    const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    const errors: Error[] = [];
+    handle.on('error', (e) => errors.push(e));
+    const warnings: Error[] = [];
+    process.on('warning', (w) => warnings.push(w));
+    const runId = 'run_bad_fields';
+    // 1e20 ms is past JavaScript's Date range: new Date(1e20) is an Invalid Date, which pg warns
+    // about on the host's stderr (a DeprecationWarning) and the server refuses.
+    em.emit('process:start', { runId, goalText: 'bad fields', startedAt: 1e20 });
+    em.emit('tool:start', {
+      runId,
+      callId: 'a',
+      toolName: 'good',
+      startedAt: new Date(-8.64e15),
+    });
+    em.emit('tool:end', { runId, callId: 'a', toolName: 'good', success: 'yes', durationMs: NaN });
+    em.emit('tool:end', {
+      runId,
+      callId: 'b',
+      toolName: 'other',
+      success: true,
+      startedAt: 'not a date',
+      endedAt: Number.MAX_VALUE,
+    });
+    em.emit('process:end', { runId, result: { success: true } });
+    await handle.close();
+    const [e] = await executionsOf(db, 'bad fields');
+    expect(e.success).toBe(true);
+    expect(e.metadata._repaired.length).toBeGreaterThanOrEqual(4);
+    expect(e.metadata._repaired.join('\n')).toMatch(/startedAt/);
+    const tools = await toolsOf(db, e.execution_id);
+    expect(tools.map((t) => t.tool_name)).toEqual(['good', 'other']);
+    for (const t of tools) expect(t.created_at.getUTCFullYear()).toBeGreaterThan(2000);
+    expect(handle.stats()).toMatchObject({ rejected: 0, dropped: 0 });
+    expect(errors).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(warnings).toEqual([]);
+  });
+});
