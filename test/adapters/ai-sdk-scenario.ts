@@ -1,5 +1,6 @@
 import { stepCountIs, tool, type ToolSet } from 'ai';
 import { MockLanguageModelV4, convertArrayToReadableStream } from 'ai/test';
+import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { z } from 'zod';
 import {
   BROKEN_ARGS,
@@ -65,7 +66,7 @@ export function scriptedModel(): MockLanguageModelV4 {
     doStream: async () => {
       calls++;
       await pause();
-      const parts =
+      const parts: LanguageModelV4StreamPart[] =
         calls === 1
           ? [
               ...toolCalls,
@@ -100,7 +101,7 @@ export const scenarioTools = {
   broken: tool({
     description: 'Always fails',
     inputSchema: z.object({ x: z.number() }),
-    execute: async () => broken(),
+    execute: async (): Promise<string> => broken(),
   }),
 } satisfies ToolSet;
 
