@@ -1,0 +1,118 @@
+import { AIMessage } from '@langchain/core/messages';
+import { fakeModel } from '@langchain/core/testing';
+import { createAgent, tool } from 'langchain';
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { HistoryCallbackHandler } from '../../src/adapters/langchain/index.js';
+import type { ExecutionStore } from '../../src/index.js';
+import { openRowsFixture } from '../helpers/middleware-rows.js';
+import {
+  BROKEN_ARGS,
+  FIRST_USAGE,
+  SECOND_USAGE,
+  WEATHER_ARGS,
+  broken,
+  expectTwoToolRun,
+  pause,
+  weather,
+} from './two-tool-run.js';
+
+let store: ExecutionStore;
+let db: pg.Pool;
+let spoolDir: () => Promise<string>;
+
+beforeAll(async () => {
+  ({ store, db, spoolDir } = await openRowsFixture());
+});
+
+const MODEL = 'fake-chat-1';
+
+function usageMetadata(counts: { inputTokens: number; outputTokens: number }) {
+  return {
+    input_tokens: counts.inputTokens,
+    output_tokens: counts.outputTokens,
+    total_tokens: counts.inputTokens + counts.outputTokens,
+  };
+}
+
+/** LangChain's fake chat model, scripted: two tool calls, then an answer; each call takes a while. */
+function scriptedModel() {
+  const model = fakeModel()
+    .respond(
+      new AIMessage({
+        content: '',
+        tool_calls: [
+          { name: 'weather', args: WEATHER_ARGS, id: 'call_1', type: 'tool_call' },
+          { name: 'broken', args: BROKEN_ARGS, id: 'call_2', type: 'tool_call' },
+        ],
+        usage_metadata: usageMetadata(FIRST_USAGE),
+        response_metadata: { model_name: MODEL },
+      }),
+    )
+    .respond(
+      new AIMessage({
+        content: 'Sunny, 21 degrees.',
+        usage_metadata: usageMetadata(SECOND_USAGE),
+        response_metadata: { model_name: MODEL },
+      }),
+    );
+  // Each model call takes a while, so the execution's duration must cover them.
+  const generate = model._generate.bind(model);
+  model._generate = async (...args) => {
+    await pause();
+    return generate(...args);
+  };
+  return model;
+}
+
+function scenarioAgent() {
+  const tools = [
+    tool(async (args: { city: string }) => weather(args), {
+      name: 'weather',
+      description: 'The weather in a city',
+      schema: z.object({ city: z.string() }),
+    }),
+    tool(async (): Promise<string> => broken(), {
+      name: 'broken',
+      description: 'Always fails',
+      schema: z.object({ x: z.number() }),
+    }),
+  ];
+  return createAgent({ model: scriptedModel(), tools });
+}
+
+describe('HistoryCallbackHandler (LangChain 1.x createAgent)', () => {
+  it('records an agent invoke with two tools, one failing', async () => {
+    const handler = new HistoryCallbackHandler({ store, spoolDir: await spoolDir() });
+    const goal = 'langchain: weather in Paris?';
+    const result = await scenarioAgent().invoke(
+      { messages: [{ role: 'user', content: goal }] },
+      { callbacks: [handler] },
+    );
+    expect(result.messages.at(-1)?.content).toBe('Sunny, 21 degrees.');
+    await handler.flush();
+    await expectTwoToolRun(db, goal, { model: MODEL, weatherResult: WEATHER_ARGS_RESULT });
+    await handler.close();
+  });
+
+  it('records a streamed agent run when the stream has been read', async () => {
+    const handler = new HistoryCallbackHandler({ store, spoolDir: await spoolDir() });
+    const goal = 'langchain streamed: weather in Paris?';
+    const stream = await scenarioAgent().stream(
+      { messages: [{ role: 'user', content: goal }] },
+      { callbacks: [handler], streamMode: 'values' },
+    );
+    // LangGraph runs the graph as the stream is read (buffering ahead): the run ends with the
+    // graph, after both model calls, which the duration check in expectTwoToolRun proves.
+    let last: unknown;
+    for await (const chunk of stream) last = chunk;
+    expect(last).toBeDefined();
+    await handler.flush();
+    await expectTwoToolRun(db, goal, { model: MODEL, weatherResult: WEATHER_ARGS_RESULT });
+    await handler.close();
+  });
+});
+
+// LangChain tools return text: the weather tool's object arrives as its JSON.
+const WEATHER_ARGS_RESULT = JSON.stringify(weather(WEATHER_ARGS));
