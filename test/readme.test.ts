@@ -48,7 +48,11 @@ function slug(name: string): string {
 
 const readme = await readFile(path.join(repo, 'README.md'), 'utf8');
 const { run: blocks, skipped } = extractBlocks(readme);
-const source = path.join(repo, 'src/index.ts');
+/** `from 'dendrite-history'` or a sub-path export (`'dendrite-history/otel'`: src/adapters/otel). */
+const PACKAGE_IMPORT = /from\s+(['"])dendrite-history(?:\/([a-z-]+))?\1/g;
+function entryOf(sub: string | undefined, ext: '.ts' | '.js'): string {
+  return path.join(repo, sub === undefined ? `src/index${ext}` : `src/adapters/${sub}/index${ext}`);
+}
 const scratch = path.join(repo, 'test-output', 'readme');
 
 describe('README examples', () => {
@@ -113,11 +117,11 @@ describe('README examples', () => {
     const files: string[] = [];
     for (const block of blocks) {
       const file = path.join(dir, `${slug(block.name)}.ts`);
-      const specifier = path
-        .relative(dir, path.join(repo, 'src/index.js'))
-        .split(path.sep)
-        .join('/');
-      const code = block.code.replaceAll(/from\s+(['"])dendrite-history\1/g, `from '${specifier}'`);
+      const code = block.code.replaceAll(
+        PACKAGE_IMPORT,
+        (_m, _q, sub?: string) =>
+          `from '${path.relative(dir, entryOf(sub, '.js')).split(path.sep).join('/')}'`,
+      );
       await writeFile(file, `${code}\nexport {};\n`);
       files.push(file);
     }
@@ -148,8 +152,8 @@ describe('README examples', () => {
 
   it.each(blocks.map((block) => [block.name, block] as const))('%s runs', async (_name, block) => {
     const code = block.code.replaceAll(
-      /from\s+(['"])dendrite-history\1/g,
-      `from ${JSON.stringify(pathToFileURL(source).href)}`,
+      PACKAGE_IMPORT,
+      (_m, _q, sub?: string) => `from ${JSON.stringify(pathToFileURL(entryOf(sub, '.ts')).href)}`,
     );
     const file = path.join(scratch, `${slug(block.name)}.ts`);
     // `export {}` makes each block a module of its own (top-level await, no shared names).
