@@ -1,5 +1,6 @@
 import { AIMessage } from '@langchain/core/messages';
-import { fakeModel } from '@langchain/core/testing';
+import type { RunnableBinding } from '@langchain/core/runnables';
+import { fakeModel, type FakeBuiltModel } from '@langchain/core/testing';
 import { createAgent, tool } from 'langchain';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -57,11 +58,18 @@ function scriptedModel() {
         response_metadata: { model_name: MODEL },
       }),
     );
-  // Each model call takes a while, so the execution's duration must cover them.
-  const generate = model._generate.bind(model);
-  model._generate = async (...args) => {
-    await pause();
-    return generate(...args);
+  // Each model call takes a while, so the execution's duration must cover them. The agent calls
+  // the copy bindTools() makes (it shares the response queue), so that copy is slowed down.
+  const bindTools = model.bindTools.bind(model);
+  model.bindTools = (tools) => {
+    const binding = bindTools(tools) as RunnableBinding<never, never>;
+    const bound = binding.bound as unknown as FakeBuiltModel;
+    const generate = bound._generate.bind(bound);
+    bound._generate = async (...args) => {
+      await pause();
+      return generate(...args);
+    };
+    return binding;
   };
   return model;
 }

@@ -170,12 +170,13 @@ describe('HistorySpanProcessor', () => {
     await processor.forceFlush();
     const execution = await expectTwoToolRun(db, goal, { model: 'gpt-test-2025' });
 
-    // The same spans again, through a processor that has never seen them.
-    const replay = new HistorySpanProcessor(recorder);
+    // The same spans again, as another process would replay them: a processor and recorder that
+    // have never seen them.
+    const replay = new HistorySpanProcessor({ store, spoolDir: await spoolDir() });
     for (const [kind, span] of recording.events)
       if (kind === 'start') replay.onStart(span as Span);
       else replay.onEnd(span);
-    await replay.forceFlush();
+    await replay.shutdown();
     expect(await executionsOf(db, goal)).toHaveLength(1);
     expect(await toolsOf(db, execution.execution_id as string)).toHaveLength(2);
     await recorder.close();
