@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -29,6 +30,8 @@ export interface Target extends TargetDescription {
   dataDir: string | undefined;
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
 function codeOf(error: unknown): unknown {
   return typeof error === 'object' && error !== null
     ? (error as { code?: unknown }).code
@@ -37,7 +40,10 @@ function codeOf(error: unknown): unknown {
 
 function embeddedDir(choice: DatabaseChoice): string | undefined {
   if (choice.embedded === undefined || choice.embedded === false) return undefined;
-  return choice.embedded === true ? DEFAULT_EMBEDDED_DIR : choice.embedded;
+  // `--embedded=` (see normalizeArgs) and a bare `--embedded` both mean the default folder.
+  return choice.embedded === true || choice.embedded === ''
+    ? DEFAULT_EMBEDDED_DIR
+    : choice.embedded;
 }
 
 /**
@@ -59,12 +65,27 @@ export async function withTarget<T>(
           EXIT_USAGE,
         );
       const config = loadConfig(io.env);
-      target = { ...describe(config, false), config, server: undefined, dataDir: undefined };
+      const composeFits =
+        LOOPBACK.has(config.host) &&
+        config.port === 5432 &&
+        existsSync(path.join(io.cwd, 'docker-compose.yml'));
+      target = {
+        ...describe(config, false),
+        composeFits,
+        config,
+        server: undefined,
+        dataDir: undefined,
+      };
       return await fn(target);
     }
     const dataDir = path.resolve(io.cwd, dir, 'pg');
+    // Until the server runs, failures are still about the embedded server, not a configured one.
+    const starting = { host: '127.0.0.1', port: 0, user: '', database: '', embedded: true };
     if (choice.fresh) await rm(dataDir, { recursive: true, force: true });
-    const server = await startEmbeddedPostgres({ dataDir });
+    const server = await startEmbeddedPostgres({ dataDir }).catch((error: unknown) => {
+      throw describeFailure(error, starting);
+    });
+    for (const notice of server.notices) io.err(notice);
     target = { ...describe(server.config, true), config: server.config, server, dataDir };
     try {
       return await fn(target);

@@ -22,6 +22,12 @@ export interface TargetDescription {
   database: string;
   /** True when the server is the embedded one this process started. */
   embedded: boolean;
+  /**
+   * True when `docker compose up -d` would start the server asked for: this project's
+   * docker-compose.yml is at hand (a clone, not an npm install) and the target is its
+   * localhost:5432. Default false.
+   */
+  composeFits?: boolean;
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -56,7 +62,7 @@ export function describeFailure(error: unknown, target?: TargetDescription): Cli
       return new CliFailure(
         [
           `cannot reach PostgreSQL at ${where} (${reason}).`,
-          '  Start the bundled one with `docker compose up -d`,',
+          ...(target?.composeFits ? ['  Start the bundled one with `docker compose up -d`,'] : []),
           '  point DATABASE_URL (or POSTGRES_HOST / POSTGRES_PORT) at yours,',
           '  or add --embedded to run an embedded PostgreSQL under .dendrite/ (no server needed).',
         ].join('\n'),
@@ -76,13 +82,13 @@ export function describeFailure(error: unknown, target?: TargetDescription): Cli
       return new CliFailure(
         [
           `the database ${target === undefined ? '' : `${target.database} at ${where} `}is behind: ${pending.length} migration(s) not applied (${pending.join(', ')}).`,
-          '  Run `dendrite-history migrate` with the same DATABASE_URL / POSTGRES_* settings.',
+          '  Run `npx dendrite-history migrate` with the same DATABASE_URL / POSTGRES_* settings.',
         ].join('\n'),
         EXIT_USAGE,
       );
     }
     case 'CONFIG':
-      return new CliFailure(`configuration: ${message}`, EXIT_USAGE);
+      return new CliFailure(target?.embedded ? message : `configuration: ${message}`, EXIT_USAGE);
     case 'VALIDATION':
       return new CliFailure(message, EXIT_USAGE);
     case 'NOT_FOUND':

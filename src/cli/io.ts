@@ -20,12 +20,37 @@ export interface CliIo {
   waitForShutdown(): Promise<string>;
 }
 
+/** Resolves once everything written to the stream so far has been handed to the OS (or it closed). */
+export function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
+/**
+ * A writer to stdout/stderr that goes quiet when the reader has gone (`report | head -3`): EPIPE
+ * is the reader's choice, not a failure of the command, which finishes as usual.
+ */
+function quietWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw error;
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
+  };
+}
+
 export function processIo(): CliIo {
+  const stdout = quietWriter(process.stdout);
+  const stderr = quietWriter(process.stderr);
   return {
-    out: (text) => void process.stdout.write(`${text}\n`),
-    err: (text) => void process.stderr.write(`${text}\n`),
-    writeOut: (text) => void process.stdout.write(text),
-    writeErr: (text) => void process.stderr.write(text),
+    out: (text) => stdout(`${text}\n`),
+    err: (text) => stderr(`${text}\n`),
+    writeOut: stdout,
+    writeErr: stderr,
     tty: process.stderr.isTTY ? process.stderr : undefined,
     env: process.env,
     cwd: process.cwd(),

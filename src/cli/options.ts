@@ -51,3 +51,20 @@ export function examples(command: Command, lines: readonly string[]): Command {
     `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`,
   );
 }
+
+/**
+ * A subcommand's options with its group's filled in: `recommendations --json accept 8` gives
+ * `--json` to the group (positional options), yet it is meant for `accept`. The subcommand's own
+ * value wins when both are given.
+ */
+export function withGroupOptions<T extends object>(command: Command, own: T): T {
+  const merged: Record<string, unknown> = {};
+  for (let c = command.parent; c !== null; c = c.parent) {
+    for (const [key, value] of Object.entries(c.opts()))
+      if (merged[key] === undefined && c.getOptionValueSource(key) === 'cli') merged[key] = value;
+  }
+  return {
+    ...merged,
+    ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)),
+  } as T;
+}

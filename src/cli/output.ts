@@ -3,6 +3,26 @@ import type { CliIo } from './io.js';
 
 export type Cell = string | number | null | undefined;
 
+// C0 controls (ESC starts every terminal escape sequence), DEL, C1 controls (0x9b is a one-byte
+// CSI), and the bidirectional overrides that make text read differently from what it is.
+const CONTROLS =
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS_BUT_NEWLINE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeOne(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Text safe to print on a terminal: control characters from stored data (a tool name holding
+ * `\x1b[2J`) appear as `\u001b` instead of acting. The `\uXXXX` form also keeps JSON valid and
+ * equal. Newlines stay unless `newlines` is false (table cells, one-line values).
+ */
+export function printable(text: string, newlines = true): string {
+  return text.replace(newlines ? CONTROLS_BUT_NEWLINE : CONTROLS, escapeOne);
+}
+
 export interface TableColumn {
   header: string;
   /** Numbers read best right-aligned. Default left. */
@@ -35,7 +55,11 @@ export function renderTable(columns: readonly TableColumn[], rows: readonly Cell
   });
   table.push(columns.map((c) => '─'.repeat(c.header.length)));
   for (const row of rows)
-    table.push(row.map((cell) => (cell === null || cell === undefined ? '–' : String(cell))));
+    table.push(
+      row.map((cell) =>
+        cell === null || cell === undefined ? '–' : printable(String(cell), false),
+      ),
+    );
   return table.toString();
 }
 

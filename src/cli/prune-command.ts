@@ -16,9 +16,28 @@ interface PruneCliOptions extends DatabaseChoice {
   json?: boolean;
 }
 
+const DAY_MS = 86_400_000;
+const SPAN_DAYS: Record<string, number> = { h: 1 / 24, d: 1, w: 7 };
+// PostgreSQL's timestamps begin on 24 November 4714 BC (Gregorian): a cutoff before it is refused
+// by the server (22008), so the longest span is what reaches back to the day after it.
+const POSTGRES_FIRST_DAY_MS = Date.UTC(-4713, 10, 25);
+
+/** The longest span (whole days) whose cutoff PostgreSQL can still represent. */
+export function longestSpanDays(now: Date = new Date()): number {
+  return Math.floor((now.getTime() - POSTGRES_FIRST_DAY_MS) / DAY_MS);
+}
+
 /** A commander parser that checks a retention span (30d, 36h, 2w, at least a day) up front. */
 function span(field: string): (raw: string) => string {
   return (raw) => {
+    const match = /^(\d+)\s*([hdw]?)$/i.exec(raw.trim());
+    const days =
+      match === null ? undefined : Number(match[1]) * SPAN_DAYS[match[2]!.toLowerCase() || 'd']!;
+    const longest = longestSpanDays();
+    if (days !== undefined && days > longest)
+      throw new InvalidArgumentError(
+        `the span must be from 1 day to ${longest.toLocaleString('en')} days (${longest}d; PostgreSQL's dates begin in 4714 BC), got "${raw}"`,
+      );
     try {
       retentionCutoff(/^\d+$/.test(raw.trim()) ? Number(raw) : raw, field);
       return raw;

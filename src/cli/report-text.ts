@@ -59,7 +59,8 @@ export function printReport(io: CliIo, model: ReportModel, options: { top?: numb
   );
 
   heading(io, 'Lifecycle recommendations (open)');
-  if (!model.recommendations.available) io.out('(not available: run `dendrite-history migrate`)');
+  if (!model.recommendations.available)
+    io.out('(not available: run `npx dendrite-history migrate`)');
   else
     printTable(
       io,

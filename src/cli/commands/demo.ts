@@ -84,11 +84,15 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         const flag =
           target.server === undefined
             ? ''
-            : opts.embedded === DEFAULT_EMBEDDED_DIR || opts.embedded === true
+            : opts.embedded === DEFAULT_EMBEDDED_DIR ||
+                opts.embedded === true ||
+                opts.embedded === ''
               ? ' --embedded'
               : ` --embedded ${String(opts.embedded)}`;
+        // npx finds the command both in a clone (node_modules/.bin) and after an npm install,
+        // where a bare `dendrite-history` is not on PATH.
         io.out(
-          `next: dendrite-history top-tools${flag} · dendrite-history recommendations${flag} · dendrite-history report${flag} --html report.html`,
+          `next: npx dendrite-history top-tools${flag} · npx dendrite-history recommendations${flag} · npx dendrite-history report${flag} --html report.html`,
         );
       },
       { migrate: true },

@@ -84,7 +84,7 @@ export function registerHistoryCommands(program: Command, io: CliIo): void {
       const one = await store.getToolStatistics(tool);
       if (one === null)
         throw new CliFailure(
-          `no statistics for tool "${tool}". Names are exact; \`dendrite-history stats\` lists them (add --refresh if it ran recently).`,
+          `no statistics for tool "${tool}". Names are exact; \`npx dendrite-history stats\` lists them (add --refresh if it ran recently).`,
           EXIT_FAILURE,
         );
       if (opts.json) return printJson(io, one);
@@ -173,6 +173,14 @@ export function registerHistoryCommands(program: Command, io: CliIo): void {
         ...(opts.intent === undefined ? {} : { intent: opts.intent }),
         ...(opts.since === undefined ? {} : { since: opts.since }),
       };
+      if (opts.intent !== undefined) {
+        const known = (await successRateByIntent(store)).map((r) => r.intent);
+        if (!known.includes(opts.intent))
+          throw new CliFailure(
+            `unknown intent "${opts.intent}": no execution with an outcome has it${known.length === 0 ? '' : ` (intents: ${known.map((i) => i ?? '(none)').join(', ')})`}`,
+            EXIT_FAILURE,
+          );
+      }
       const overall = await store.getSuccessRate(filter);
       const byIntent =
         opts.intent === undefined
@@ -190,7 +198,7 @@ export function registerHistoryCommands(program: Command, io: CliIo): void {
         opts.since === undefined ? 'all time' : `since ${timestamp(opts.since)}`,
       ].join(', ');
       io.out(
-        `success rate (${scope}): ${overall === null ? 'no rated executions' : percent(overall)}`,
+        `success rate (${scope}): ${overall === null ? 'no executions with an outcome yet' : percent(overall)}`,
       );
       if (byIntent.length > 0) {
         io.out('');

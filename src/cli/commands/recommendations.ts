@@ -2,7 +2,13 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { RecommendationRecord, RecommendationStatus } from '../../index.js';
 import { withStore, type DatabaseChoice } from '../database.js';
 import type { CliIo } from '../io.js';
-import { addDatabaseOptions, addJsonOption, examples, wholeNumber } from '../options.js';
+import {
+  addDatabaseOptions,
+  addJsonOption,
+  examples,
+  wholeNumber,
+  withGroupOptions,
+} from '../options.js';
 import { printJson, printTable, timestamp, truncate } from '../output.js';
 
 const STATUSES = ['open', 'accepted', 'dismissed', 'expired', 'all'] as const;
@@ -102,7 +108,8 @@ export function registerRecommendationsCommands(program: Command, io: CliIo): vo
       );
     addJsonOption(addDatabaseOptions(command));
     examples(command, [`dendrite-history recommendations ${name} 12`]);
-    command.action(async (id: number, opts: DatabaseChoice & { json?: boolean }) => {
+    command.action(async (id: number, own: DatabaseChoice & { json?: boolean }) => {
+      const opts = withGroupOptions(command, own);
       await withStore(io, opts, async (store) => {
         const record =
           name === 'accept'
