@@ -4,6 +4,7 @@ import { LearningLoop1764000000002 } from './0002-learning-loop.js';
 import { ReadPaths1764000000003 } from './0003-read-paths.js';
 import { ExpiredRecommendations1764000000004 } from './0004-expired-recommendations.js';
 import { PrunedStatistics1764000000005 } from './0005-pruned-statistics.js';
+import { OpenExecutions1764000000006 } from './0006-open-executions.js';
 
 /** Every migration, in the order it must run. Append only; never reorder. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ReadPaths1764000000003,
   ExpiredRecommendations1764000000004,
   PrunedStatistics1764000000005,
+  OpenExecutions1764000000006,
 ];

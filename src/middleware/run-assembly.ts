@@ -34,6 +34,14 @@ const ENDED_RUNS_KEPT = 1_000;
 
 const UNFINISHED_TOOL = 'the history closed before this tool reported its end';
 
+/** How many tool rows runs in progress may hold before they are written ahead of their end. */
+export interface HoldLimits {
+  /** Ended tool rows one run holds at most (the writer's batch size). */
+  perRun: number;
+  /** Tool rows all open runs hold at most together (the writer's maxQueueRows). */
+  total: number;
+}
+
 /**
  * The bookkeeping of runs: turns start/tool/model/end calls into one execution row and its tool
  * rows, and hands them to `sink` as units. Synchronous and bounded; every method assumes it runs
@@ -48,6 +56,7 @@ export class RunAssembly {
   constructor(
     private readonly rows: RowBuilder,
     private readonly sink: (unit: HistoryUnit) => void,
+    private readonly limits: HoldLimits = { perRun: Infinity, total: Infinity },
   ) {}
 
   /** Runs ended so far (ended or abandoned). */
@@ -153,7 +162,45 @@ export class RunAssembly {
     if (late !== undefined) {
       this.heldRows -= 1;
       this.sink({ execution: late.row, tools: [tool.row] });
+      return;
     }
+    run!.endedTools += 1;
+    if (run!.endedTools >= this.limits.perRun) this.sendEarly(run!);
+    if (this.heldRows >= this.limits.total) for (const r of this.runs.values()) this.sendEarly(r);
+  }
+
+  /**
+   * Hands a run's ended tool rows to the writer before the run ends, with a provisional execution
+   * row (success null, `metadata._open`) that the final one replaces: so a run with thousands of
+   * tool calls holds at most `limits.perRun` of them, and a crash loses only those.
+   */
+  private sendEarly(run: RunState): void {
+    if (run.endedTools === 0) return;
+    const tools: ToolExecutionRow[] = [];
+    const open: ToolState[] = [];
+    for (const tool of run.tools) {
+      if (tool.ended) tools.push(tool.row);
+      else open.push(tool);
+    }
+    run.tools = open;
+    run.endedTools = 0;
+    run.sentEarly = true;
+    this.heldRows -= tools.length;
+    const metadata = this.metadata(run.metadata, undefined, { _open: true });
+    this.sink({
+      execution: {
+        executionId: run.executionId,
+        goalId: run.goalId,
+        goalText: run.goalText,
+        intent: run.intent,
+        success: null,
+        error: null,
+        durationMs: null,
+        createdAt: run.createdAt,
+        metadata,
+      },
+      tools,
+    });
   }
 
   private newTool(

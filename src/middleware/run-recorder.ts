@@ -36,7 +36,11 @@ export interface RecorderOptions extends SanitizeOptions {
   batchSize?: number;
   /** Longest a row waits before its batch is written, in ms. Default 200. */
   flushIntervalMs?: number;
-  /** Rows held in memory at most; beyond, `onOverflow` applies. Default 10,000. */
+  /**
+   * Rows the writer holds in memory at most; beyond, `onOverflow` applies. Runs in progress hold
+   * at most as many tool rows again: past it (or past `batchSize` in one run) their ended tool
+   * rows go to the writer ahead of the run's end. Default 10,000.
+   */
   maxQueueRows?: number;
   /** What happens beyond `maxQueueRows`: 'spool' to disk (nothing lost) or 'drop' (counted). Default 'spool'. */
   onOverflow?: OverflowPolicy;
@@ -61,6 +65,12 @@ export interface HistoryStats extends WriterStats {
   runs: number;
   /** Runs started and not ended yet. */
   openRuns: number;
+  /**
+   * Tool rows held by runs in progress (and tools still running after their run ended). They
+   * count against `maxQueueRows`: past it, or past `batchSize` rows in one run, a run's ended
+   * tool rows are written ahead of its end.
+   */
+  openRows: number;
 }
 
 export interface HistoryEvents {
@@ -125,22 +135,26 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
     const rows = new RowBuilder(sanitizer, options.maxTextBytes ?? store.maxTextBytes);
     this.durability = durability;
     this.spool = new Spool(options.spoolDir ?? path.join(process.cwd(), '.dendrite', 'spool'));
+    const maxQueueRows = Math.max(
+      batchSize,
+      Math.floor(positive(options.maxQueueRows, 10_000, 'maxQueueRows')),
+    );
     this.writer = new BatchWriter({
       sink: portsOf(store).sink,
       spool: this.spool,
       batchSize,
       flushIntervalMs: positive(options.flushIntervalMs, 200, 'flushIntervalMs'),
-      maxQueueRows: Math.max(
-        batchSize,
-        Math.floor(positive(options.maxQueueRows, 10_000, 'maxQueueRows')),
-      ),
+      maxQueueRows,
       onOverflow,
       retryBaseMs: positive(options.retryBaseMs, 100, 'retryBaseMs'),
       retryMaxMs: positive(options.retryMaxMs, 5_000, 'retryMaxMs'),
     });
     this.writer.on('error', (error) => this.safeEmit('error', error));
     this.writer.on('flushed', (event) => this.safeEmit('flushed', event));
-    this.assembly = new RunAssembly(rows, (unit) => this.enqueue(unit));
+    this.assembly = new RunAssembly(rows, (unit) => this.enqueue(unit), {
+      perRun: batchSize,
+      total: maxQueueRows,
+    });
     registerRecorder(this);
   }
 
@@ -224,6 +238,7 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
       ...this.writer.stats(),
       runs: this.assembly.endedRuns,
       openRuns: this.assembly.openRuns,
+      openRows: this.assembly.held,
     };
   }
 

@@ -40,6 +40,8 @@ export interface RunState {
   metadata: Record<string, unknown> | undefined;
   /** Tool runs held in start order: open ones and ended ones not handed to the writer yet. */
   tools: ToolState[];
+  /** How many of `tools` have ended. */
+  endedTools: number;
   calls: Map<string, CallSlot>;
   notes: RepairNotes;
   model: string | undefined;
@@ -68,6 +70,7 @@ export function newRunState(executionId: string): RunState {
     t0: performance.now(),
     metadata: undefined,
     tools: [],
+    endedTools: 0,
     calls: new Map(),
     notes: new RepairNotes(),
     model: undefined,

@@ -46,16 +46,24 @@ export function insertToolExecution(row: ToolExecutionRow): Query {
 
 /**
  * Many executions in one statement: one array per column, unnest()ed server side. Rows already
- * present (a replayed batch) are skipped.
+ * present (a replayed batch) are skipped, except a provisional row (`metadata._open`, written by
+ * the middleware while a long run is still going), which the run's later row replaces. Within one
+ * batch the last row of an execution wins (DO UPDATE may touch a row only once per statement).
  */
 export function bulkInsertExecutions(rows: readonly ExecutionRow[]): Query {
   return {
-    text: `INSERT INTO executions (execution_id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata)
-           SELECT u.id, u.goal_id, u.goal_text, u.intent, u.success, u.error, u.duration_ms, coalesce(u.created_at, now()), u.metadata::jsonb
+    text: `INSERT INTO executions AS e (execution_id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata)
+           SELECT DISTINCT ON (u.id) u.id, u.goal_id, u.goal_text, u.intent, u.success, u.error, u.duration_ms,
+                  coalesce(u.created_at, now()), u.metadata::jsonb
              FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::varchar[], $5::boolean[], $6::text[], $7::integer[],
-                         $8::timestamptz[], $9::text[])
-                  AS u(id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata)
-           ON CONFLICT (execution_id) DO NOTHING`,
+                         $8::timestamptz[], $9::text[]) WITH ORDINALITY
+                  AS u(id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata, ord)
+            ORDER BY u.id, u.ord DESC
+           ON CONFLICT (execution_id) DO UPDATE SET
+             goal_id = EXCLUDED.goal_id, goal_text = EXCLUDED.goal_text, intent = EXCLUDED.intent,
+             success = EXCLUDED.success, error = EXCLUDED.error, duration_ms = EXCLUDED.duration_ms,
+             metadata = EXCLUDED.metadata
+           WHERE e.metadata @> '{"_open": true}'`,
     values: [
       rows.map((r) => r.executionId),
       rows.map((r) => r.goalId),
