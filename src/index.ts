@@ -172,3 +172,7 @@ export type {
 export { renderReportHtml } from './analytics/report-html.js';
 export { successRateByIntent } from './analytics/report-intents.js';
 export type { IntentSuccess } from './analytics/report-intents.js';
+
+// --- web UI (issue 15: dendrite-history serve) ---
+export { serveUi } from './ui/serve.js';
+export type { ServeUiOptions, UiServer } from './ui/serve.js';

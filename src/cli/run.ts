@@ -6,6 +6,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerRankCommand } from './commands/rank.js';
 import { registerRecommendationsCommands } from './commands/recommendations.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerPruneCommand } from './prune-command.js';
 import { normalizeArgs } from './args.js';
 import { packageVersion } from './version.js';
@@ -51,6 +52,7 @@ export function createProgram(io: CliIo): Command {
   registerJobsCommands(program, io);
   registerReportCommand(program, io);
   registerPruneCommand(program, io);
+  registerServeCommand(program, io);
   return program;
 }
 
