@@ -1,10 +1,12 @@
 /**
  * Everything the web UI reads or changes, behind one interface. `storeData()` is the only place
- * that knows how the store is reached (reads through its read pool, so POSTGRES_READ_URL routing
- * applies; accept/dismiss and job runs through the store's own methods on the primary).
+ * that knows how the store is reached: the UI's own statements go to the store's read pool (the
+ * replica when POSTGRES_READ_URL is set), faults mapped like the store maps them; accept/dismiss
+ * and job runs go through the store's public methods and the jobs' runner, on the primary.
  */
 import { runJob } from '../../jobs/run-job.js';
 import { builtInJobs } from '../../jobs/registry.js';
+import { ClosedError, mapDatabaseError } from '../errors.js';
 import { buildReport, type ReportModel } from '../analytics/report-model.js';
 import type { JsonValue } from '../json/sanitize.js';
 import type { Query } from '../sql/query.js';
@@ -23,6 +25,7 @@ import {
 } from '../sql/ui-tools.js';
 import { wilsonInterval } from '../stats/wilson.js';
 import type { ExecutionStore } from '../store/execution-store.js';
+import { internalsOf } from '../store/internal.js';
 import type {
   ExecutionRecord,
   JobRunRecord,
@@ -164,8 +167,18 @@ const DAY_MS = 86_400_000;
 
 /** The UI's data access on an open store. */
 export function storeData(store: ExecutionStore): UiData {
-  const read = async (query: Query, context: string): Promise<Array<Record<string, unknown>>> =>
-    (await store.read(query, `ui: ${context}`)).rows;
+  const { readPool } = internalsOf(store);
+  const read = async (query: Query, context: string): Promise<Array<Record<string, unknown>>> => {
+    if (store.isClosed) throw new ClosedError('ExecutionStore');
+    try {
+      return (await readPool.query(query.text, query.values)).rows as Array<
+        Record<string, unknown>
+      >;
+    } catch (error) {
+      if (store.isClosed) throw new ClosedError('ExecutionStore');
+      throw mapDatabaseError(error, `ui: ${context}`);
+    }
+  };
 
   return {
     async overview({ since, now }) {
