@@ -49,7 +49,7 @@ export interface SecurityOptions {
 export interface Security {
   /** The value state-changing forms carry in `_csrf` (random per server start). */
   readonly csrfToken: string;
-  /** Headers on every response: no framing, no inline script, no referrer (tokens stay here). */
+  /** Headers on every response: no framing, no inline script, no referrer to other sites. */
   headers: MiddlewareHandler<UiEnv>;
   /** Refuses foreign Host headers and requests without the token (when one is set). */
   access: MiddlewareHandler<UiEnv>;
@@ -102,7 +102,8 @@ export function createSecurity(options: SecurityOptions): Security {
       c.header('Content-Security-Policy', CSP);
       c.header('X-Content-Type-Options', 'nosniff');
       c.header('X-Frame-Options', 'DENY');
-      c.header('Referrer-Policy', 'no-referrer');
+      // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own forms.
+      c.header('Referrer-Policy', 'same-origin');
       c.header('Cache-Control', 'no-store');
     },
 

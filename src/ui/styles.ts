@@ -64,6 +64,7 @@ details.json > summary { cursor:pointer; color:var(--muted); }
 .json-tree .s { color:var(--good); white-space:pre-wrap; overflow-wrap:anywhere; }
 .json-tree .n { color:var(--warn); }
 .json-tree .leaf { margin-left:1rem; overflow-wrap:anywhere; }
+td.goal .error-text { white-space:normal; }
 pre.code { background:var(--bg); border:1px solid var(--line); border-radius:6px; padding:.6rem; overflow:auto; max-height:24rem; font-size:12.5px; }
 .actions { display:flex; gap:.4rem; flex-wrap:wrap; }
 .actions form { margin:0; }

@@ -27,7 +27,11 @@ describe('web UI in headless Chromium', () => {
     beforeAll(async () => {
       const { store, url } = await openTestStore();
       fixture = await seedUiHistory(store, url);
-      server = await serveUi({ store, port: 0, onError: (e) => problems.push(`server: ${e.message}`) });
+      server = await serveUi({
+        store,
+        port: 0,
+        onError: (e) => problems.push(`server: ${e.message}`),
+      });
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         args: [
@@ -121,7 +125,9 @@ describe('web UI in headless Chromium', () => {
       await page.waitForURL(/\/tools\/flaky_tool$/);
       await page.waitForFunction('document.documentElement.dataset.charts === "3"');
       await expect(page.locator('h1').textContent()).resolves.toBe('flaky_tool');
-      await expect(page.locator('table').first().textContent()).resolves.toContain('UpstreamTimeout');
+      await expect(page.locator('table').first().textContent()).resolves.toContain(
+        'UpstreamTimeout',
+      );
       await expect(page.locator('pre.code').textContent()).resolves.toContain('fetch("<weather>")');
       await page.screenshot({ path: path.join(OUTPUT, 'ui-tool-1400.png'), fullPage: true });
 
