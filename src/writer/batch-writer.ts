@@ -27,6 +27,11 @@ export type {
   WriterStats,
 } from './types.js';
 
+/** True for a run that exists in memory only (not journaled, no copy spooled). */
+function notOnDisk(e: Entry): boolean {
+  return e.journal === undefined && e.spooled !== true;
+}
+
 /** Live batches written at once, each on its own pooled connection. */
 const WRITE_LANES = 2;
 
@@ -172,6 +177,9 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
       for (;;) {
         const batch = this.take();
         if (batch.length > 0) {
+          // Counted as in flight from here: while it waits for a lane, it is held nowhere else.
+          this.inFlight.add(batch);
+          this.inFlightRows += entryRows(batch);
           // Up to WRITE_LANES batches on the wire at once (each on its own connection): the server
           // works on one while this process builds the next, instead of each waiting on the other.
           if (lanes.size >= WRITE_LANES) await Promise.race(lanes);
@@ -208,11 +216,12 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     );
   }
 
-  /** Writes one live batch; a batch that closing cut short goes to the spool. Never throws. */
+  /**
+   * Writes one live batch (already counted in flight); a batch that closing cut short goes to
+   * the spool. Never throws.
+   */
   private async writeLive(batch: Entry[]): Promise<void> {
     const rows = entryRows(batch);
-    this.inFlight.add(batch);
-    this.inFlightRows += rows;
     let ok = false;
     try {
       ok = await this.committer.commit(batch, false);
@@ -223,7 +232,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
       this.inFlightRows -= rows;
     }
     // Closing with the database away (or a fault): the batch goes to the spool instead.
-    if (!ok) await this.handOff.write(batch.filter((e) => e.journal === undefined));
+    if (!ok) await this.handOff.write(batch.filter(notOnDisk));
   }
 
   private async replay(): Promise<void> {
@@ -248,13 +257,38 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     );
   }
 
-  /** Writes everything held now (and replays the spool if the database answers). */
+  /**
+   * Writes everything held now (and replays the spool if the database answers). When `timeoutMs`
+   * passes first, every run still held is put in the spool (fsync) before this resolves, so a
+   * process that exits right after loses nothing; the writer goes on trying meanwhile.
+   */
   async flush(options: { timeoutMs?: number } = {}): Promise<FlushReport> {
     if (this.handOff.hasBuffered()) void this.handOff.writeBuffer();
     this.kick();
     const complete = await this.idle.wait(options.timeoutMs ?? 30_000);
+    if (!complete && this.closing === undefined) await this.spoolHeld();
     const s = this.stats();
     return { complete, queued: s.queued, spooled: s.spooled };
+  }
+
+  /**
+   * Puts every run held in memory on disk. Queued runs move to the spool (replayed from there);
+   * runs on the wire keep their live write and a copy goes to the spool (a replay of a run
+   * already written is a no-op: ids are client-generated, inserts skip conflicts).
+   */
+  private async spoolHeld(): Promise<void> {
+    const entries = this.handOff.takeBuffer();
+    for (const e of this.queue.takeAll()) {
+      if (e.journal !== undefined) this.handOff.overflow(e, false);
+      else entries.push(e);
+    }
+    for (const batch of this.inFlight)
+      for (const e of batch)
+        if (notOnDisk(e)) {
+          e.spooled = true;
+          entries.push(e);
+        }
+    if (entries.length > 0) await this.handOff.write(entries);
   }
 
   /**
@@ -294,9 +328,12 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     const leftovers: Entry[] = this.handOff.takeBuffer();
+    // Still on the wire after the grace period (a server that accepts and never answers): spool
+    // a copy, marked so that the write, if it ever gives up, does not spool it again.
     if (!idle) for (const batch of this.inFlight) leftovers.push(...batch);
     leftovers.push(...this.queue.takeAll());
-    const toSpool = leftovers.filter((e) => e.journal === undefined);
+    const toSpool = leftovers.filter(notOnDisk);
+    for (const e of toSpool) e.spooled = true;
     if (toSpool.length > 0) await this.handOff.write(toSpool);
     this.o.spool.sealJournals();
     await this.o.spool.sealSpill();

@@ -12,7 +12,11 @@ export class IdleWaiters {
     for (const w of waiters) w();
   }
 
-  /** Resolves true once idle, false after `timeoutMs`. */
+  /**
+   * Resolves true once idle, false after `timeoutMs`. The timer is deliberately not unref'd: a
+   * caller awaiting flush() or close() with the database away would otherwise see the event loop
+   * empty and the process exit with rows neither written nor spooled.
+   */
   wait(timeoutMs: number): Promise<boolean> {
     if (this.isIdle()) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -20,7 +24,6 @@ export class IdleWaiters {
         this.waiters = this.waiters.filter((w) => w !== onIdle);
         resolve(false);
       }, timeoutMs);
-      timer.unref();
       const onIdle = (): void => {
         clearTimeout(timer);
         resolve(true);

@@ -6,6 +6,8 @@ export interface Entry {
   unit: HistoryUnit;
   rows: number;
   journal: JournalSegment | undefined;
+  /** A copy is in the spool already (a flush ran out of time while this run was on the wire). */
+  spooled?: boolean;
 }
 
 export function toEntry(unit: HistoryUnit, journal?: JournalSegment): Entry {
