@@ -7,6 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Orchestrator, attachExecutionHistory, type ExecutionStore } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
@@ -18,15 +19,18 @@ const RUNS = 100;
 let store: ExecutionStore;
 let url: string;
 let root: string;
+let admin: pg.Pool;
 
 beforeAll(async () => {
   if (!existsSync(CHILD)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
   if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run \`npm run build\` first`);
   ({ store, url } = await openTestStore());
   root = await mkdtemp(path.join(tmpdir(), 'dendrite-close-outage-'));
+  admin = new pg.Pool({ connectionString: url, max: 1 });
 });
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await admin?.end();
+  if (!process.env.KEEP) await rm(root, { recursive: true, force: true });
 });
 
 interface ChildOutcome {
@@ -65,7 +69,7 @@ async function runChild(mode: 'close' | 'flush', spoolDir: string): Promise<Chil
 }
 
 async function storedExecutions(ids: string[]): Promise<number> {
-  const r = await store.pool.query<{ n: number }>(
+  const r = await admin.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM executions WHERE execution_id = ANY($1::uuid[])',
     [ids],
   );

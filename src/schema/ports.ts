@@ -15,6 +15,13 @@ export interface HistorySink {
     executions: readonly ExecutionRow[],
     tools: readonly ToolExecutionRow[],
   ): Promise<void>;
+  /** Where rows go as configured, known without a connection (names the spool's target). */
+  readonly configTarget: { host: string; port: number; database: string; user: string };
+  /**
+   * Which database the server says this is (names the spool's target exactly: a spool is only
+   * replayed into the database it was written for). Rejects like insertBatch.
+   */
+  serverTarget(): Promise<{ systemIdentifier: string; database: string; user: string }>;
 }
 
 /** A result row as the driver returns it (snake_case columns). */

@@ -3,10 +3,28 @@ import { isRetryable } from '../errors.js';
 import type { HistorySink } from '../schema/ports.js';
 import type { ExecutionRow, ToolExecutionRow } from '../schema/rows.js';
 import { bulkInsertExecutions, bulkInsertToolExecutions } from '../sql/executions.js';
+import { serverIdentity } from '../sql/server-identity.js';
 
 /** The batch writer's way in: one transaction per batch on a pooled connection of the primary. */
 export class PoolHistorySink implements HistorySink {
-  constructor(private readonly pool: pg.Pool) {}
+  readonly configTarget: HistorySink['configTarget'];
+
+  constructor(private readonly pool: pg.Pool) {
+    const o = pool.options;
+    this.configTarget = {
+      host: String(o.host ?? ''),
+      port: Number(o.port ?? 5432),
+      database: String(o.database ?? ''),
+      user: String(o.user ?? ''),
+    };
+  }
+
+  async serverTarget(): ReturnType<HistorySink['serverTarget']> {
+    const q = serverIdentity();
+    const r = await this.pool.query<{ sysid: string; db: string; usr: string }>(q.text, q.values);
+    const row = r.rows[0]!;
+    return { systemIdentifier: row.sysid, database: row.db, user: row.usr };
+  }
 
   async insertBatch(
     executions: readonly ExecutionRow[],

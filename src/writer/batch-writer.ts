@@ -6,6 +6,7 @@ import { SpoolHandOff } from './hand-off.js';
 import { IdleWaiters } from './idle.js';
 import { RunQueue, entryRows, toEntry, type Entry } from './queue.js';
 import { replaySpool } from './replay.js';
+import { SpoolTarget, configKey } from './spool-target.js';
 import type { JournalSegment } from './spool.js';
 import type {
   BatchWriterOptions,
@@ -31,6 +32,9 @@ export type {
 function notOnDisk(e: Entry): boolean {
   return e.journal === undefined && e.spooled !== true;
 }
+
+/** Time the close report may take to count spooled rows when the deadline has already passed. */
+const INVENTORY_MIN_MS = 200;
 
 /** Live batches written at once, each on its own pooled connection. */
 const WRITE_LANES = 2;
@@ -69,12 +73,17 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     dropped: 0,
     rejected: 0,
     spoolErrors: 0,
+    quarantined: 0,
     errors: 0,
   };
+  private readonly target: SpoolTarget;
+  private retryReplay: NodeJS.Timeout | undefined;
 
   constructor(options: BatchWriterOptions) {
     super();
     this.o = options;
+    this.target = new SpoolTarget(configKey(options.sink.configTarget));
+    options.spool.setTarget(this.target);
     const report = (error: Error): void => this.report(error);
     this.handOff = new SpoolHandOff({
       spool: options.spool,
@@ -237,14 +246,26 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
 
   private async replay(): Promise<void> {
     this.replayWanted = false;
-    const finished = await replaySpool({
+    const outcome = await replaySpool({
       spool: this.o.spool,
+      sink: this.o.sink,
+      target: this.target,
       committer: this.committer,
       batchSize: this.o.batchSize,
       report: (error) => this.report(error),
+      quarantined: (lines) => (this.counters.quarantined += lines),
       shouldStop: () => this.stopping && !this.replayingAtClose,
     });
-    if (!finished) this.replayWanted = !this.stopping;
+    if (outcome === 'interrupted') this.replayWanted = !this.stopping;
+    else if (outcome === 'failed' && !this.stopping && this.retryReplay === undefined) {
+      // Not at once (that would spin on a fault that persists): after the longest retry delay.
+      this.retryReplay = setTimeout(() => {
+        this.retryReplay = undefined;
+        this.replayWanted = true;
+        this.kick();
+      }, this.o.retryMaxMs);
+      this.retryReplay.unref();
+    }
   }
 
   private isIdle(): boolean {
@@ -326,6 +347,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     }
     clearTimeout(timer);
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.retryReplay !== undefined) clearTimeout(this.retryReplay);
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     const leftovers: Entry[] = this.handOff.takeBuffer();
     // Still on the wire after the grace period (a server that accepts and never answers): spool
@@ -337,12 +359,20 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     if (toSpool.length > 0) await this.handOff.write(toSpool);
     this.o.spool.sealJournals();
     await this.o.spool.sealSpill();
-    const inventory = await this.o.spool.inventory().catch(() => ({ files: [], rows: 0 }));
+    // Counting what is left must not break the deadline (a spool can hold gigabytes): past it,
+    // the report lists every file and gives a lower bound of rows.
+    const countUntil = Math.max(this.deadline.at, Date.now() + INVENTORY_MIN_MS);
+    const inventory = await this.o.spool
+      .inventory(() => Date.now() >= countUntil)
+      .catch(() => ({ files: [], rows: 0, exact: false, foreign: [] }));
+    await this.o.spool.release();
     return {
       written: this.counters.written,
       dropped: this.counters.dropped,
       spooledRows: inventory.rows,
       spoolFiles: inventory.files,
+      spooledRowsExact: inventory.exact,
+      foreignSpoolFiles: inventory.foreign,
     };
   }
 }

@@ -28,17 +28,30 @@ export class Committer {
 
   /** Returns false only when the deadline cut the retries short (the caller spools the batch). */
   async commit(entries: Entry[], replay: boolean): Promise<boolean> {
+    try {
+      return await this.retrying(
+        () => this.write(entries, replay),
+        `history batch of ${entries.length} runs`,
+      );
+    } catch (error) {
+      await this.isolate(entries, error, replay);
+      return true;
+    }
+  }
+
+  /**
+   * Runs `op`, retrying retryable faults with backoff. Resolves true once it succeeds, false when
+   * the deadline cut the retries short; rejects with a fault that retrying cannot cure.
+   */
+  async retrying(op: () => Promise<void>, what: string): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.write(entries, replay);
+        await op();
         return true;
       } catch (error) {
-        if (!isRetryable(error)) {
-          await this.isolate(entries, error, replay);
-          return true;
-        }
+        if (!isRetryable(error)) throw error;
         this.o.counters.retried += 1;
-        this.o.report(mapDatabaseError(error, `history batch of ${entries.length} runs`));
+        this.o.report(mapDatabaseError(error, what));
         if (this.o.deadline.passed()) return false;
         await this.o.deadline.sleep(backoffDelay(attempt, this.o.retryBaseMs, this.o.retryMaxMs));
         if (this.o.deadline.passed()) return false;

@@ -1,7 +1,16 @@
 /** Errors the history layer reports on a handle's `error` event (never thrown to the orchestrator). */
 
 export type HistoryErrorCode =
-  'WRITE_FAILED' | 'REJECTED' | 'SPOOL_WRITE' | 'SPOOL_REPLAY' | 'DROPPED' | 'HANDLER';
+  | 'WRITE_FAILED'
+  | 'REJECTED'
+  | 'SPOOL_WRITE'
+  | 'SPOOL_REPLAY'
+  /** Spool lines that cannot be replayed were moved to rejected.jsonl. */
+  | 'SPOOL_DAMAGED'
+  /** Spool files meant for another database were left in place. */
+  | 'SPOOL_FOREIGN'
+  | 'DROPPED'
+  | 'HANDLER';
 
 export class HistoryError extends Error {
   readonly code: HistoryErrorCode;

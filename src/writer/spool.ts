@@ -1,84 +1,103 @@
-import { createReadStream } from 'node:fs';
-import {
-  closeSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { randomBytes } from 'node:crypto';
-import { reviveUnit, serializeUnit, unitRows, type HistoryUnit } from './unit.js';
+import { Journal, type JournalSegment } from './journal.js';
+import { DIR_MODE, nodeSpoolIo, writeFully, type AppendFile, type SpoolIo } from './spool-io.js';
+import {
+  formatName,
+  newStem,
+  ownerFileName,
+  parseName,
+  parseOwnerFile,
+  type FileState,
+  type SpoolName,
+} from './spool-names.js';
+import { OwnerJudge, OwnerLock } from './spool-owner.js';
+import { copyRegions, countRows, readUnits, regionLines, type BadRegion } from './spool-reader.js';
+import { SpoolTarget } from './spool-target.js';
+import { serializeUnit, unitRows, type HistoryUnit } from './unit.js';
+
+export type { JournalSegment } from './journal.js';
 
 /**
- * The spool: append-only JSON-lines files holding runs the database has not taken yet.
- *
- * File names sort by creation time and carry their state and owner:
- * `<time>-<seq>-<rand>.<open|sealed|replay>.<pid>.jsonl`. `open` files are being appended to by
- * process `pid`; `sealed` files are complete and free for anyone to replay; `replay` files are
- * being replayed by `pid`. A file whose owner process is gone is treated as sealed, so a crash
- * never strands rows: the next handle on the same folder replays them.
+ * The spool: append-only JSON-lines files holding runs the database has not taken yet, in a
+ * folder (0700, files 0600) that any later handle on the same database replays. File names,
+ * ownership and targets: see spool-names.ts; liveness: spool-owner.ts; reading: spool-reader.ts.
  */
-
-const NAME_RE = /^(\d+-\d+-[0-9a-f]+)\.(open|sealed|replay)\.(\d+)\.jsonl$/;
-/** A sync-durability journal segment is rotated past this size. */
-const JOURNAL_ROTATE_BYTES = 4 * 1024 * 1024;
 
 export interface ClaimedFile {
   /** Current path (in `replay` state). */
   path: string;
   /** Name prefix shared by every state of the file. */
   stem: string;
+  /** Lines found bad while reading, quarantined when the file is done. */
+  bad: BadRegion[];
 }
 
-/** A journal segment written in `durability: 'sync'` mode. */
-export interface JournalSegment {
-  path: string;
-  fd: number;
-  bytes: number;
-  /** Runs written here whose database write has not committed yet. */
-  pending: number;
-  /** Some run here lost its in-memory copy (overflow): the file must be replayed, not deleted. */
-  orphaned: boolean;
-  retired: boolean;
+export interface SpoolInventory {
+  /** Replayable files of this spool's database. */
+  files: string[];
+  rows: number;
+  /** False when counting stopped at the deadline: `rows` is then a lower bound. */
+  exact: boolean;
+  /** Files meant for another database, left in place. */
+  foreign: string[];
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const REJECTED = 'rejected.jsonl';
 
 export class Spool {
   readonly dir: string;
+  private readonly io: SpoolIo;
+  private readonly lock: OwnerLock;
+  private readonly journal: Journal;
+  private target: SpoolTarget | undefined;
   private seq = 0;
-  private spill: { handle: FileHandle; path: string; stem: string; rows: number } | undefined;
+  private spill: { file: AppendFile; path: string; stem: string; bytes: number } | undefined;
   private spillChain: Promise<void> = Promise.resolve();
-  private journal: JournalSegment | undefined;
-  private readonly retiredJournals = new Set<JournalSegment>();
   /** Rows this spool wrote for replay that have not been replayed (by anyone) as far as it knows. */
-  private ownRows = new Map<string, number>();
+  private readonly ownRows = new Map<string, number>();
+  private readonly reportedForeign = new Set<string>();
 
-  constructor(dir: string) {
+  /** `io` is a seam for tests (a full disk); production leaves it out. */
+  constructor(dir: string, io: SpoolIo = nodeSpoolIo) {
     this.dir = path.resolve(dir);
+    this.io = io;
+    this.lock = new OwnerLock(this.dir);
+    this.journal = new Journal({
+      dir: this.dir,
+      io,
+      newOpenPath: () => this.newPath(newStem(++this.seq), 'open'),
+      sealedPath: (p) => this.renamedPath(p, 'sealed'),
+    });
   }
 
-  private newStem(): string {
-    this.seq += 1;
-    return `${String(Date.now()).padStart(15, '0')}-${String(this.seq).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
+  /** The database this spool's rows are meant for (the writer sets it from its sink). */
+  setTarget(target: SpoolTarget): void {
+    this.target = target;
   }
 
-  private fileName(stem: string, state: 'open' | 'sealed' | 'replay'): string {
-    return path.join(this.dir, `${stem}.${state}.${process.pid}.jsonl`);
+  private get writeKey(): string {
+    return this.target?.writeKey ?? 'unknown0';
+  }
+
+  private ensureDirSync(): void {
+    mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
+    this.lock.ensure();
+  }
+
+  private newPath(stem: string, state: FileState): string {
+    this.ensureDirSync();
+    return path.join(this.dir, formatName(stem, state, this.lock.token, this.writeKey));
+  }
+
+  /** The same file (stem and target kept) in another state, owned by this spool. */
+  private renamedPath(current: string, state: FileState): string {
+    this.lock.ensure();
+    const name = parseName(path.basename(current));
+    const stem = name?.stem ?? newStem(++this.seq);
+    const target = name?.target ?? this.writeKey;
+    return path.join(this.dir, formatName(stem, state, this.lock.token, target));
   }
 
   /** Rows known to wait in this spool's own files. */
@@ -89,16 +108,17 @@ export class Spool {
   }
 
   /**
-   * Appends runs to the spill file with one write and one fsync. Calls are serialized. On a failed
-   * write (disk full) the file is abandoned so a torn line never prefixes the next record.
+   * Appends runs to the spill file with one write and one fsync. Calls are serialized. A failed
+   * or short write (disk full) is cut back off the file and the file sealed, so a torn line never
+   * prefixes the next record; the error goes to the caller, which counts the rows as lost.
    */
   appendBatch(units: readonly HistoryUnit[]): Promise<void> {
     const run = async (): Promise<void> => {
       if (this.spill === undefined) {
-        await mkdir(this.dir, { recursive: true });
-        const stem = this.newStem();
-        const file = this.fileName(stem, 'open');
-        this.spill = { handle: await open(file, 'a'), path: file, stem, rows: 0 };
+        await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+        const stem = newStem(++this.seq);
+        const file = this.newPath(stem, 'open');
+        this.spill = { file: await this.io.openAppend(file), path: file, stem, bytes: 0 };
       }
       const spill = this.spill;
       let text = '';
@@ -107,15 +127,17 @@ export class Spool {
         text += serializeUnit(unit);
         rows += unitRows(unit);
       }
+      const bytes = Buffer.from(text);
       try {
-        await spill.handle.write(text);
-        await spill.handle.sync();
+        await writeFully(spill.file, bytes);
+        await spill.file.sync();
       } catch (error) {
+        await spill.file.truncate(spill.bytes).catch(() => undefined);
         await this.sealSpillNow();
         throw error;
       }
-      spill.rows += rows;
-      this.ownRows.set(spill.stem, spill.rows);
+      spill.bytes += bytes.length;
+      this.ownRows.set(spill.stem, (this.ownRows.get(spill.stem) ?? 0) + rows);
     };
     const next = this.spillChain.then(run);
     this.spillChain = next.catch(() => undefined);
@@ -126,8 +148,12 @@ export class Spool {
     const spill = this.spill;
     if (spill === undefined) return;
     this.spill = undefined;
-    await spill.handle.close().catch(() => undefined);
-    await rename(spill.path, this.fileName(spill.stem, 'sealed')).catch(() => undefined);
+    await spill.file.close().catch(() => undefined);
+    if (spill.bytes === 0) {
+      await unlink(spill.path).catch(() => undefined);
+      return;
+    }
+    await rename(spill.path, this.renamedPath(spill.path, 'sealed')).catch(() => undefined);
   }
 
   /** Closes the current spill file and marks it free for replay. */
@@ -139,203 +165,179 @@ export class Spool {
 
   /** Appends one run to the journal and fsyncs before returning (durability: 'sync'). */
   appendSync(unit: HistoryUnit): JournalSegment {
-    let seg = this.journal;
-    if (seg !== undefined && seg.bytes > JOURNAL_ROTATE_BYTES) {
-      this.retireJournal(seg);
-      seg = undefined;
-    }
-    if (seg === undefined) {
-      mkdirSync(this.dir, { recursive: true });
-      const file = this.fileName(this.newStem(), 'open');
-      seg = {
-        path: file,
-        fd: openSync(file, 'a'),
-        bytes: 0,
-        pending: 0,
-        orphaned: false,
-        retired: false,
-      };
-      this.journal = seg;
-    }
-    const line = serializeUnit(unit);
-    writeSync(seg.fd, line);
-    fsyncSync(seg.fd);
-    seg.bytes += line.length;
-    seg.pending += 1;
-    return seg;
+    return this.journal.append(unit);
   }
 
-  private retireJournal(seg: JournalSegment): void {
-    seg.retired = true;
-    if (this.journal === seg) this.journal = undefined;
-    if (seg.pending === 0) this.finishJournal(seg);
-    else this.retiredJournals.add(seg);
-  }
-
-  /** A segment with nothing pending: deleted when every run reached the database, else sealed. */
-  private finishJournal(seg: JournalSegment): void {
-    this.retiredJournals.delete(seg);
-    try {
-      closeSync(seg.fd);
-    } catch {
-      // already closed
-    }
-    const match = NAME_RE.exec(path.basename(seg.path));
-    try {
-      if (seg.orphaned && match !== null) renameSync(seg.path, this.fileName(match[1]!, 'sealed'));
-      else unlinkSync(seg.path);
-    } catch {
-      // the folder was removed under us; nothing left to keep
-    }
-  }
-
-  /** A journaled run reached the database. When a segment empties, it is compacted away. */
+  /** A journaled run reached the database. */
   committed(seg: JournalSegment): void {
-    seg.pending -= 1;
-    if (seg.pending > 0) return;
-    if (seg.retired) {
-      this.finishJournal(seg);
-    } else if (!seg.orphaned) {
-      ftruncateSync(seg.fd, 0);
-      seg.bytes = 0;
-    } else {
-      this.retireJournal(seg);
-    }
+    this.journal.committed(seg);
   }
 
   /** A journaled run's in-memory copy was let go (overflow): its file must be replayed. */
   orphaned(seg: JournalSegment): void {
-    seg.orphaned = true;
-    this.committed(seg);
+    this.journal.orphaned(seg);
   }
 
   /** Seals every journal segment (at close: whatever is pending there is replayed later). */
   sealJournals(): void {
-    const all = [...this.retiredJournals];
-    if (this.journal !== undefined) all.push(this.journal);
-    for (const seg of all) {
-      if (seg.pending > 0) seg.orphaned = true;
-      seg.pending = 0;
-      seg.retired = true;
-      this.finishJournal(seg);
+    this.journal.sealAll();
+  }
+
+  /** The folder's spool files: mine (replayable for this database) and foreign ones. */
+  private async scan(): Promise<{
+    names: Array<{ name: string; parsed: SpoolName; free: boolean }>;
+    judge: OwnerJudge;
+    owners: string[];
+  }> {
+    const judge = new OwnerJudge(this.dir);
+    let entries: string[];
+    try {
+      entries = await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { names: [], judge, owners: [] };
+      throw error;
     }
-    this.journal = undefined;
+    entries.sort();
+    const names: Array<{ name: string; parsed: SpoolName; free: boolean }> = [];
+    const owners: string[] = [];
+    for (const name of entries) {
+      const token = parseOwnerFile(name);
+      if (token !== undefined) owners.push(token);
+      const parsed = parseName(name);
+      if (parsed === undefined) continue;
+      const free =
+        parsed.state === 'sealed' || !(await judge.alive(parsed.owner, path.join(this.dir, name)));
+      names.push({ name, parsed, free });
+    }
+    return { names, judge, owners };
   }
 
   /**
-   * Takes every replayable file (sealed, or left by a process that is gone), oldest first, by
-   * renaming it into `replay` state; a file another replayer renamed first is skipped.
+   * Takes every replayable file of this spool's database (sealed, or left by an owner that is
+   * gone), oldest first, by renaming it into `replay` state; a file another replayer renamed
+   * first is skipped. Files meant for another database stay; `foreign` lists those not reported
+   * before.
    */
-  async claim(): Promise<ClaimedFile[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    names.sort();
-    const claimed: ClaimedFile[] = [];
-    for (const name of names) {
-      const match = NAME_RE.exec(name);
-      if (match === null) continue;
-      const [, stem, state, pidText] = match as unknown as [string, string, string, string];
-      if (state !== 'sealed' && isAlive(Number(pidText))) continue;
-      const target = this.fileName(stem, 'replay');
+  async claim(): Promise<{ files: ClaimedFile[]; foreign: string[] }> {
+    const { names, judge, owners } = await this.scan();
+    const files: ClaimedFile[] = [];
+    const foreign: string[] = [];
+    for (const { name, parsed, free } of names) {
+      if (!free) continue;
+      if (this.target !== undefined && !this.target.accepts(parsed.target)) {
+        if (!this.reportedForeign.has(name)) {
+          this.reportedForeign.add(name);
+          foreign.push(path.join(this.dir, name));
+        }
+        continue;
+      }
+      const from = path.join(this.dir, name);
+      const to = this.renamedPath(from, 'replay');
       try {
-        await rename(path.join(this.dir, name), target);
+        await rename(from, to);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw error;
       }
-      claimed.push({ path: target, stem });
+      files.push({ path: to, stem: parsed.stem, bad: [] });
     }
-    return claimed;
+    // Owners judged dead leave lock files behind: their files are taken or free now.
+    const dead = new Set(await judge.deadTokens());
+    for (const token of owners)
+      if (dead.has(token) || !(await judge.alive({ kind: 'token', token }, '')))
+        await unlink(path.join(this.dir, ownerFileName(token))).catch(() => undefined);
+    return { files, foreign };
   }
 
-  /** Reads a claimed file in groups of about `batchRows` rows. Torn lines are skipped. */
-  async *read(file: ClaimedFile, batchRows: number): AsyncGenerator<HistoryUnit[]> {
-    const lines = createInterface({
-      input: createReadStream(file.path, { encoding: 'utf8' }),
-      crlfDelay: Infinity,
-    });
-    let batch: HistoryUnit[] = [];
-    let rows = 0;
-    for await (const line of lines) {
-      if (line.length === 0) continue;
-      const unit = reviveUnit(line);
-      if (unit === undefined) continue;
-      batch.push(unit);
-      rows += unitRows(unit);
-      if (rows >= batchRows) {
-        yield batch;
-        batch = [];
-        rows = 0;
+  /** Reads a claimed file in groups of about `batchRows` rows; bad lines are noted on `file`. */
+  read(file: ClaimedFile, batchRows: number): AsyncGenerator<HistoryUnit[]> {
+    file.bad = [];
+    return readUnits(file.path, batchRows, file.bad);
+  }
+
+  /**
+   * A claimed file was fully replayed: its bad lines go to `rejected.jsonl` (fsynced), then the
+   * file is deleted. Returns the lines quarantined. If the quarantine cannot be written, the file
+   * is kept (handed back) and the error thrown: nothing is deleted that is not kept elsewhere.
+   */
+  async done(file: ClaimedFile): Promise<number> {
+    const lines = regionLines(file.bad);
+    if (file.bad.length > 0) {
+      const handle = await this.openRejected();
+      try {
+        await copyRegions(file.path, path.basename(file.path), file.bad, (text) =>
+          writeFully(handle, Buffer.from(text)),
+        );
+        await handle.sync();
+      } finally {
+        await handle.close().catch(() => undefined);
       }
     }
-    if (batch.length > 0) yield batch;
-  }
-
-  /** A claimed file was fully replayed: delete it. */
-  async done(file: ClaimedFile): Promise<void> {
     this.ownRows.delete(file.stem);
     await unlink(file.path).catch(() => undefined);
+    return lines;
   }
 
   /** A claimed file could not be finished: hand it back as sealed for a later replay. */
   async giveBack(file: ClaimedFile): Promise<void> {
-    await rename(file.path, this.fileName(file.stem, 'sealed')).catch(() => undefined);
+    await rename(file.path, this.renamedPath(file.path, 'sealed')).catch(() => undefined);
+  }
+
+  private async openRejected(): Promise<AppendFile> {
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+    return this.io.openAppend(path.join(this.dir, REJECTED));
   }
 
   /** Appends runs the database rejected for good to `rejected.jsonl` (kept, never replayed). */
   async reject(units: readonly HistoryUnit[]): Promise<string> {
-    await mkdir(this.dir, { recursive: true });
-    const file = path.join(this.dir, 'rejected.jsonl');
-    const handle = await open(file, 'a');
+    const handle = await this.openRejected();
     try {
-      await handle.write(units.map(serializeUnit).join(''));
+      await writeFully(handle, Buffer.from(units.map(serializeUnit).join('')));
       await handle.sync();
     } finally {
       await handle.close();
     }
-    return file;
+    return path.join(this.dir, REJECTED);
   }
 
   /** True when a replay now would find something: this spool's own spill, or a replayable file. */
   async hasReplayable(): Promise<boolean> {
-    if ((this.spill?.rows ?? 0) > 0) return true;
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return false;
-    }
-    return names.some((name) => {
-      const match = NAME_RE.exec(name);
-      return match !== null && (match[2] === 'sealed' || !isAlive(Number(match[3])));
-    });
+    if ((this.spill?.bytes ?? 0) > 0) return true;
+    const { names } = await this.scan().catch(() => ({ names: [] }));
+    return names.some((n) => n.free && (this.target?.mayAccept(n.parsed.target) ?? true));
   }
 
-  /** Replayable files in the folder now, with their row counts (read at close for the report). */
-  async inventory(): Promise<{ files: string[]; rows: number }> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return { files: [], rows: 0 };
-    }
-    const files: string[] = [];
-    let rows = 0;
-    for (const name of names.sort()) {
-      const match = NAME_RE.exec(name);
-      if (match === null) continue;
-      // Open files of live processes (this one included: other handles) are not ours to count.
-      if (match[2] !== 'sealed' && isAlive(Number(match[3]))) continue;
+  /**
+   * Replayable files in the folder now, with their row counts (for the close report). Rows are
+   * counted by scanning bytes, never by loading a file; counting stops when `stop()` says so.
+   */
+  async inventory(stop: () => boolean = () => false): Promise<SpoolInventory> {
+    const { names } = await this.scan().catch(() => ({ names: [] }));
+    const out: SpoolInventory = { files: [], rows: 0, exact: true, foreign: [] };
+    for (const { name, parsed, free } of names) {
+      // Open files of live owners (this process's other handles included) are not ours to count.
+      if (!free) continue;
       const file = path.join(this.dir, name);
-      files.push(file);
-      for await (const batch of this.read({ path: file, stem: match[1]! }, 1 << 30))
-        for (const unit of batch) rows += unitRows(unit);
+      if (this.target !== undefined && !this.target.mayAccept(parsed.target)) {
+        out.foreign.push(file);
+        continue;
+      }
+      out.files.push(file);
+      const known = this.ownRows.get(parsed.stem);
+      if (known !== undefined && parsed.state === 'sealed') {
+        out.rows += known;
+        continue;
+      }
+      const rows = out.exact ? await countRows(file, stop).catch(() => 0) : undefined;
+      if (rows === undefined) out.exact = false;
+      else out.rows += rows;
     }
-    return { files, rows };
+    return out;
+  }
+
+  /** Lets go of the folder: this spool's lock goes, so its files are anyone's to replay. */
+  release(): Promise<void> {
+    return this.lock.release();
   }
 }

@@ -18,8 +18,13 @@ export interface WriterStats {
   dropped: number;
   /** Rows the database refused for good, kept in `rejected.jsonl` in the spool folder. */
   rejected: number;
-  /** Failed spool writes (disk full, folder unwritable). */
+  /** Failed spool writes (disk full, short writes, folder unwritable). */
   spoolErrors: number;
+  /**
+   * Spool lines that could not be replayed (torn, damaged bytes, wrong shape): moved to
+   * `rejected.jsonl` in the spool folder, each reported on the `error` event.
+   */
+  quarantined: number;
   /** Errors reported on the `error` event. */
   errors: number;
 }
@@ -54,6 +59,13 @@ export interface CloseReport {
   spooledRows: number;
   /** The spool files left behind. */
   spoolFiles: string[];
+  /**
+   * False when counting the spool's rows was cut short by the deadline: `spooledRows` is then a
+   * lower bound (the files are all listed).
+   */
+  spooledRowsExact: boolean;
+  /** Spool files in the folder meant for another database: left in place, never replayed here. */
+  foreignSpoolFiles: string[];
 }
 
 export interface BatchWriterOptions {

@@ -13,30 +13,114 @@ export function unitRows(unit: HistoryUnit): number {
   return 1 + unit.tools.length;
 }
 
-/** One JSON line for the spool. Dates become ISO strings; `reviveUnit` turns them back. */
+/** One JSON line for the spool. Dates become ISO strings; `parseUnit` turns them back. */
 export function serializeUnit(unit: HistoryUnit): string {
   return JSON.stringify(unit) + '\n';
 }
 
-function toDate(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Fields = Record<string, unknown>;
+
+/** Thrown inside validation only: the reason a line is not a unit. */
+class Invalid extends Error {}
+
+function record(value: unknown, what: string): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Invalid(`${what} is not an object`);
+  return value as Fields;
 }
 
-/** Parses one spool line; returns undefined for a line that is not a unit (a torn last write). */
-export function reviveUnit(line: string): HistoryUnit | undefined {
+function str(o: Fields, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new Invalid(`${what}.${key} is not a string`);
+  return v;
+}
+
+function strOrNull(o: Fields, key: string, what: string): string | null {
+  const v = o[key] ?? null;
+  if (v !== null && typeof v !== 'string') throw new Invalid(`${what}.${key} is not a string`);
+  return v;
+}
+
+function uuid(o: Fields, key: string, what: string): string {
+  const v = str(o, key, what);
+  if (!UUID_RE.test(v)) throw new Invalid(`${what}.${key} is not a uuid`);
+  return v;
+}
+
+function numOrNull(o: Fields, key: string, what: string): number | null {
+  const v = o[key] ?? null;
+  if (v !== null && (typeof v !== 'number' || !Number.isFinite(v)))
+    throw new Invalid(`${what}.${key} is not a finite number`);
+  return v;
+}
+
+function dateOrNull(o: Fields, key: string, what: string): Date | null {
+  const v = o[key] ?? null;
+  if (v === null) return null;
+  const d = typeof v === 'string' ? new Date(v) : undefined;
+  if (d === undefined || Number.isNaN(d.getTime()))
+    throw new Invalid(`${what}.${key} is not a date`);
+  return d;
+}
+
+function execution(value: unknown): ExecutionRow {
+  const o = record(value, 'execution');
+  const success = o.success ?? null;
+  if (success !== null && typeof success !== 'boolean')
+    throw new Invalid('execution.success is not a boolean');
+  return {
+    executionId: uuid(o, 'executionId', 'execution'),
+    goalId: strOrNull(o, 'goalId', 'execution'),
+    goalText: str(o, 'goalText', 'execution'),
+    intent: strOrNull(o, 'intent', 'execution'),
+    success,
+    error: strOrNull(o, 'error', 'execution'),
+    durationMs: numOrNull(o, 'durationMs', 'execution'),
+    createdAt: dateOrNull(o, 'createdAt', 'execution'),
+    metadata: str(o, 'metadata', 'execution'),
+  };
+}
+
+function tool(value: unknown, i: number): ToolExecutionRow {
+  const what = `tools[${i}]`;
+  const o = record(value, what);
+  if (typeof o.success !== 'boolean') throw new Invalid(`${what}.success is not a boolean`);
+  return {
+    callId: uuid(o, 'callId', what),
+    executionId: uuid(o, 'executionId', what),
+    toolName: str(o, 'toolName', what),
+    parameters: strOrNull(o, 'parameters', what),
+    result: strOrNull(o, 'result', what),
+    success: o.success,
+    error: strOrNull(o, 'error', what),
+    durationMs: numOrNull(o, 'durationMs', what),
+    createdAt: dateOrNull(o, 'createdAt', what),
+  };
+}
+
+/**
+ * Parses one spool line into a unit, checking every field's type (a line of the right syntax
+ * and the wrong shape must never reach the SQL builder). Returns the reason when it is not one.
+ */
+export function parseUnit(line: string): HistoryUnit | { invalid: string; json: boolean } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch {
-    return undefined;
+    return { invalid: 'not JSON', json: false };
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const unit = parsed as HistoryUnit;
-  if (typeof unit.execution !== 'object' || unit.execution === null) return undefined;
-  if (!Array.isArray(unit.tools)) return undefined;
-  unit.execution.createdAt = toDate(unit.execution.createdAt);
-  for (const tool of unit.tools) tool.createdAt = toDate(tool.createdAt);
-  return unit;
+  try {
+    const o = record(parsed, 'the line');
+    if (!Array.isArray(o.tools)) throw new Invalid('tools is not an array');
+    const unit = { execution: execution(o.execution), tools: o.tools.map(tool) };
+    for (const t of unit.tools)
+      if (t.executionId !== unit.execution.executionId)
+        throw new Invalid('a tool run names another execution');
+    return unit;
+  } catch (error) {
+    if (error instanceof Invalid) return { invalid: error.message, json: true };
+    throw error;
+  }
 }
