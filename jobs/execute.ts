@@ -27,7 +27,24 @@ export interface ExecuteOptions {
 }
 
 function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  if (error instanceof Error) return error;
+  try {
+    return new Error(String(error));
+  } catch {
+    // Object.create(null) and friends have no string form.
+    return new Error(Object.prototype.toString.call(error));
+  }
+}
+
+/** One line for job_runs.error: name, code, message and SQLSTATE; never throws. */
+function describeFailure(error: Error): string {
+  try {
+    const code = error instanceof DendriteError ? ` [${error.code}]` : '';
+    const state = sqlStateOf((error as { cause?: unknown }).cause ?? error);
+    return `${error.name}${code}: ${error.message}${state === undefined ? '' : ` (SQLSTATE ${state})`}`;
+  } catch {
+    return 'the job failed with an error that cannot be described';
+  }
 }
 
 /** Records a manual run in job_runs. Two manual runs in one microsecond retry with a new time. */
@@ -100,11 +117,8 @@ export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
     clearInterval(heartbeat);
     const error = asError(thrown);
     const durationMs = performance.now() - started;
-    const code = error instanceof DendriteError ? ` [${error.code}]` : '';
-    const state = sqlStateOf((error as { cause?: unknown }).cause ?? error);
-    const text = `${error.name}${code}: ${error.message}${state === undefined ? '' : ` (SQLSTATE ${state})`}`;
     await jobs
-      .finishRun(claim.runId, 'failed', null, text, `record ${job.name} failure`)
+      .finishRun(claim.runId, 'failed', null, describeFailure(error), `record ${job.name} failure`)
       .catch(reportError);
     hooks.failed?.({ ...info, error, durationMs });
     throw error;
@@ -114,7 +128,7 @@ export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
   await jobs.finishRun(
     claim.runId,
     'succeeded',
-    JSON.stringify(summary),
+    summary,
     null,
     `record ${job.name} result`,
   );

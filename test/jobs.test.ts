@@ -8,6 +8,7 @@ import {
   type LowPerformersSummary,
   type RecommendationEvent,
 } from '../src/index.js';
+import { cli } from './helpers/cli.js';
 import { openTestStore } from './helpers/db.js';
 import { poolOf } from '../src/store/internal.js';
 
@@ -257,5 +258,73 @@ describe('rankTools', () => {
     await expect(store.rankTools('reliable' as never)).rejects.toBeInstanceOf(ValidationError);
     await expect(store.rankTools([''])).rejects.toBeInstanceOf(ValidationError);
     await expect(store.rankTools(['x'], { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('custom jobs: whatever they return or throw is stored safely (issue 10.12, 10.18)', () => {
+  let store: ExecutionStore;
+  let url: string;
+  beforeAll(async () => {
+    ({ store, url } = await openTestStore());
+  });
+
+  it('a summary holding a BigInt, a NUL, a cycle and secrets finishes its row, redacted', async () => {
+    const summary: Record<string, unknown> = {
+      count: 12345678901234567890n,
+      text: 'before\u0000after',
+      password: 'hunter2-summary',
+      nested: { apiKey: 'sk-summary-secret', authorization: 'Bearer summary-token' },
+    };
+    summary.self = summary;
+    const odd = {
+      name: 'odd-summary',
+      schedule: '* * * * *',
+      description: 'returns what JSON cannot hold',
+      async run(): Promise<Record<string, unknown>> {
+        return summary;
+      },
+    };
+    await runJob(store, 'odd-summary', { jobs: [odd] });
+    const [run] = await store.listJobRuns({ jobName: 'odd-summary' });
+    expect(run).toMatchObject({ status: 'succeeded' });
+    expect(run!.finishedAt).not.toBeNull();
+    const stored = JSON.stringify(run!.summary);
+    expect(stored).toContain('12345678901234567890');
+    expect(stored).not.toContain('\\u0000');
+    for (const secret of ['hunter2-summary', 'sk-summary-secret', 'summary-token'])
+      expect(stored).not.toContain(secret);
+    const printed = await cli(['jobs', 'history', '--json'], { env: { DATABASE_URL: url } });
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('odd-summary');
+    for (const secret of ['hunter2-summary', 'sk-summary-secret', 'summary-token'])
+      expect(printed.stdout).not.toContain(secret);
+  });
+
+  it('a job throwing a value with no string form, or a message with a NUL, is recorded failed', async () => {
+    const faceless = {
+      name: 'faceless',
+      schedule: '* * * * *',
+      description: 'throws a bare object',
+      async run(): Promise<never> {
+        throw Object.create(null) as Error;
+      },
+    };
+    await expect(runJob(store, 'faceless', { jobs: [faceless] })).rejects.toBeInstanceOf(Error);
+    const nul = {
+      name: 'nul-error',
+      schedule: '* * * * *',
+      description: 'throws a message PostgreSQL text cannot hold as is',
+      async run(): Promise<never> {
+        throw new Error('bad\u0000byte');
+      },
+    };
+    await expect(runJob(store, 'nul-error', { jobs: [nul] })).rejects.toThrow('bad');
+    for (const jobName of ['faceless', 'nul-error']) {
+      const [run] = await store.listJobRuns({ jobName });
+      expect(run).toMatchObject({ status: 'failed' });
+      expect(run!.finishedAt).not.toBeNull();
+    }
+    const [nulRun] = await store.listJobRuns({ jobName: 'nul-error' });
+    expect(nulRun!.error).toMatch(/bad.byte/);
   });
 });

@@ -85,7 +85,7 @@ export class ExecutionStore implements AsyncDisposable {
     this.#reads = new StoreReads(this.#db);
     this.#loop = new LoopRecords(this.#db);
     this.#internals = {
-      jobs: new JobRepository(this.#db),
+      jobs: new JobRepository(this.#db, this.sanitizer, this.maxTextBytes),
       pool: this.#db.pool,
       readPool: this.#db.readPool,
     };

@@ -12,6 +12,7 @@ import {
   selectPendingDeltas,
   selectToolWindowCounts,
 } from '../sql/statistics.js';
+import { sanitizeJson, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
 import type { Row, StoreDatabase } from './database.js';
 import { toNumber, toRecommendation } from './mappers.js';
 import type { RecommendationRecord } from './types.js';
@@ -27,7 +28,11 @@ export interface JobClaim {
  * result rows are handed back as the driver returns them where the job does the interpreting.
  */
 export class JobRepository {
-  constructor(private readonly db: StoreDatabase) {}
+  constructor(
+    private readonly db: StoreDatabase,
+    private readonly sanitizer: JsonSanitizer,
+    private readonly maxTextBytes: number,
+  ) {}
 
   // --- job_runs -------------------------------------------------------------------------------
 
@@ -51,15 +56,32 @@ export class JobRepository {
     await this.db.run(extendJobRunLease(runId, leaseMs), context);
   }
 
-  /** Records how a run ended. `summaryJson` is JSON text (already sanitized). */
+  /**
+   * Records how a run ended. The summary and error go through the store's sanitizer like any
+   * payload (redacted, capped, made storable: a BigInt, a NUL or a cycle cannot leave the row
+   * `running`), since custom jobs return whatever they like.
+   */
   async finishRun(
     runId: number,
     status: 'succeeded' | 'failed',
-    summaryJson: string | null,
+    summary: unknown,
     error: string | null,
     context: string,
   ): Promise<void> {
-    await this.db.run(finishJobRun(runId, status, summaryJson, error), context);
+    const summaryJson =
+      summary === null || summary === undefined ? null : this.summaryJson(summary);
+    const errorText = error === null ? null : sanitizeText(error, this.maxTextBytes);
+    await this.db.run(finishJobRun(runId, status, summaryJson, errorText), context);
+  }
+
+  private summaryJson(summary: unknown): string {
+    try {
+      return JSON.stringify(sanitizeJson(summary, this.sanitizer));
+    } catch (error) {
+      // The run still finishes: what could not be stored is said in its place.
+      const reason = sanitizeText(error instanceof Error ? error.message : 'unreadable', 200);
+      return JSON.stringify({ _unserializable: reason });
+    }
   }
 
   /** Marks runs left `running` by an instance that stopped heartbeating as crashed. */
