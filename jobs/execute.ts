@@ -125,13 +125,7 @@ export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
   }
   clearInterval(heartbeat);
   const durationMs = performance.now() - started;
-  await jobs.finishRun(
-    claim.runId,
-    'succeeded',
-    summary,
-    null,
-    `record ${job.name} result`,
-  );
+  await jobs.finishRun(claim.runId, 'succeeded', summary, null, `record ${job.name} result`);
   hooks.finished?.({ ...info, summary, durationMs });
   return summary;
 }
