@@ -1,4 +1,4 @@
-import { generateText, streamText } from 'ai';
+import { generateText, registerTelemetry, streamText } from 'ai';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { historyTelemetry } from '../../src/adapters/ai-sdk/index.js';
@@ -91,5 +91,46 @@ describe('historyTelemetry (AI SDK 7)', () => {
     await history.close();
     await expectTwoToolRun(db, goal, { model: AI_SDK_MODEL });
     expect(await executionsOf(db, 'orchestrator run after the adapter closed')).toHaveLength(1);
+  });
+
+  it('records a failing generateText as a failure with the error text', async () => {
+    const telemetry = historyTelemetry({ store, spoolDir: await spoolDir() });
+    const goal = 'ai-sdk failing model';
+    const model = scriptedModel();
+    model.doGenerate = async () => {
+      throw new Error('model unavailable');
+    };
+    await expect(
+      generateText({
+        model,
+        prompt: goal,
+        maxRetries: 0,
+        telemetry: { integrations: [telemetry] },
+      }),
+    ).rejects.toThrow('model unavailable');
+    await telemetry.flush();
+    const [execution] = await executionsOf(db, goal);
+    expect(execution).toMatchObject({ success: false });
+    expect(execution.error).toContain('model unavailable');
+    await telemetry.close();
+  });
+
+  it('records every call once registered globally with registerTelemetry', async () => {
+    const telemetry = historyTelemetry({ store, spoolDir: await spoolDir() });
+    registerTelemetry(telemetry);
+    try {
+      const goal = 'ai-sdk registered globally';
+      await generateText({
+        model: scriptedModel(),
+        prompt: goal,
+        tools: scenarioTools,
+        stopWhen: stopAfterAnswer,
+      });
+      await telemetry.flush();
+      await expectTwoToolRun(db, goal, { model: AI_SDK_MODEL });
+    } finally {
+      globalThis.AI_SDK_TELEMETRY_INTEGRATIONS = undefined;
+      await telemetry.close();
+    }
   });
 });

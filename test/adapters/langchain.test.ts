@@ -1,13 +1,14 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { RunnableBinding } from '@langchain/core/runnables';
 import { fakeModel, type FakeBuiltModel } from '@langchain/core/testing';
+import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { createAgent, tool } from 'langchain';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HistoryCallbackHandler } from '../../src/adapters/langchain/index.js';
 import type { ExecutionStore } from '../../src/index.js';
-import { openRowsFixture } from '../helpers/middleware-rows.js';
+import { executionsOf, openRowsFixture } from '../helpers/middleware-rows.js';
 import {
   BROKEN_ARGS,
   FIRST_USAGE,
@@ -74,8 +75,8 @@ function scriptedModel() {
   return model;
 }
 
-function scenarioAgent() {
-  const tools = [
+function scenarioTools() {
+  return [
     tool(async (args: { city: string }) => weather(args), {
       name: 'weather',
       description: 'The weather in a city',
@@ -87,7 +88,10 @@ function scenarioAgent() {
       schema: z.object({ x: z.number() }),
     }),
   ];
-  return createAgent({ model: scriptedModel(), tools });
+}
+
+function scenarioAgent() {
+  return createAgent({ model: scriptedModel(), tools: scenarioTools() });
 }
 
 describe('HistoryCallbackHandler (LangChain 1.x createAgent)', () => {
@@ -118,6 +122,33 @@ describe('HistoryCallbackHandler (LangChain 1.x createAgent)', () => {
     expect(last).toBeDefined();
     await handler.flush();
     await expectTwoToolRun(db, goal, { model: MODEL, weatherResult: WEATHER_ARGS_RESULT });
+    await handler.close();
+  });
+});
+
+describe('HistoryCallbackHandler (LangGraph prebuilt agent)', () => {
+  it('records a createReactAgent run', async () => {
+    const handler = new HistoryCallbackHandler({ store, spoolDir: await spoolDir() });
+    const goal = 'langgraph: weather in Paris?';
+    const agent = createReactAgent({ llm: scriptedModel(), tools: scenarioTools() });
+    await agent.invoke({ messages: [{ role: 'user', content: goal }] }, { callbacks: [handler] });
+    await handler.flush();
+    await expectTwoToolRun(db, goal, { model: MODEL, weatherResult: WEATHER_ARGS_RESULT });
+    await handler.close();
+  });
+
+  it('records a run whose graph fails as a failure with the error text', async () => {
+    const handler = new HistoryCallbackHandler({ store, spoolDir: await spoolDir() });
+    const goal = 'langgraph: model fails';
+    const model = fakeModel().respond(new Error('model unavailable'));
+    const agent = createReactAgent({ llm: model, tools: scenarioTools() });
+    await expect(
+      agent.invoke({ messages: [{ role: 'user', content: goal }] }, { callbacks: [handler] }),
+    ).rejects.toThrow('model unavailable');
+    await handler.flush();
+    const [execution] = await executionsOf(db, goal);
+    expect(execution).toMatchObject({ success: false });
+    expect(execution.error).toContain('model unavailable');
     await handler.close();
   });
 });
