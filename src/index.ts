@@ -42,8 +42,23 @@ export {
   ToolStatistics,
   entities,
 } from './entities/index.js';
-export { sanitizeJson, sanitizeText, createJsonSanitizer, REDACTED } from './json/sanitize.js';
-export type { JsonValue, SanitizeOptions, JsonSanitizer, RedactMatcher } from './json/sanitize.js';
+export {
+  sanitizeJson,
+  sanitizeText,
+  createJsonSanitizer,
+  maskSecrets,
+  REDACTED,
+} from './json/sanitize.js';
+export type {
+  JsonValue,
+  SanitizeOptions,
+  JsonSanitizer,
+  RedactMatcher,
+  SanitizeIssue,
+  IssueHandler,
+  MaskValuesOptions,
+  ValuePattern,
+} from './json/sanitize.js';
 export { newId } from './ids.js';
 
 // --- middleware and writer (issue: drop-in orchestrator middleware) ---

@@ -239,7 +239,7 @@ describe('payload hygiene', () => {
     expect(res.success).toBe(true);
     await handle.flush();
     const [t] = await toolRows(res.runId);
-    expect(t.result).toEqual({ boom: '[Unreadable]' });
+    expect(t.result).toEqual({ boom: '[Unreadable: Error: getter]' });
     await handle.close();
   });
 });

@@ -1,368 +1,242 @@
 /**
- * Turns any JavaScript value into JSON that PostgreSQL accepts, redacts secrets by key, and caps
- * size. Runs on the orchestrator's path, so the work is bounded: traversal stops building once a
- * field passes its byte cap and only keeps counting up to a ceiling.
+ * Turns any JavaScript value into what PostgreSQL accepts — JSON for jsonb columns, clean capped
+ * text for text columns — with secrets redacted by key and masked inside strings. Runs on the
+ * orchestrator's path: bounded work, never throws. A leaf: imports nothing of ours.
  */
+import type { JsonValue } from './json-value.js';
+import { Redactor, type RedactMatcher } from './key-redaction.js';
+import {
+  describeThrown,
+  report,
+  shortReason,
+  unreadableMarker,
+  type IssueHandler,
+} from './issues.js';
+import { cleanString, cutCodePoints, cutUnits, cutUtf8 } from './text.js';
+import { budgetFor, truncatedMarker } from './truncation.js';
+import { ValueMasker, type MaskValuesOptions } from './value-masking.js';
+import { maskString, walk, type WalkState } from './walk.js';
 
-export type JsonValue =
-  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-export type RedactMatcher = (key: string, path: readonly string[]) => boolean;
+export { REDACTED } from './json-value.js';
+export type { JsonValue } from './json-value.js';
+export { cleanString, codePointLength } from './text.js';
+export { Redactor } from './key-redaction.js';
+export type { RedactMatcher } from './key-redaction.js';
+export type { IssueHandler, SanitizeIssue } from './issues.js';
+export type { MaskValuesOptions, ValuePattern } from './value-masking.js';
 
 export interface SanitizeOptions {
-  /** Extra key names to redact (case-insensitive, matched like the built-in list). Default none. */
+  /**
+   * Extra key names to redact, matched like the built-in list: case, separators and plurals
+   * ignored ("customer_ssn" also hides customerSsn, CUSTOMER-SSNS). Default none.
+   */
   redactKeys?: readonly string[];
-  /** A function deciding redaction per key; applied in addition to the lists. Default none. */
+  /** A function deciding redaction per key, in addition to the lists; if it throws, the key is redacted. Default none. */
   redact?: RedactMatcher;
+  /**
+   * Masking of secrets inside string values (API keys, tokens, JWTs, URL passwords, PEM keys,
+   * `password=…` text): `true` (built-in patterns), `false` (off), or settings with extra
+   * patterns. Default true.
+   */
+  maskValues?: boolean | MaskValuesOptions;
   /** Largest serialized size of one JSON field, in bytes. Default 65,536 (64 KiB). */
   maxJsonBytes?: number;
   /** Largest size of a text column value (goal_text, error), in bytes. Default 65,536. */
   maxTextBytes?: number;
   /** Deepest nesting kept; deeper values become "[MaxDepth]". Default 64. */
   maxDepth?: number;
+  /** Told of each part that could not be read (it is stored as "[Unreadable: …]"). Default none. */
+  onIssue?: IssueHandler;
 }
 
-export const REDACTED = '[REDACTED]';
 export const DEFAULT_MAX_JSON_BYTES = 64 * 1024;
 export const DEFAULT_MAX_TEXT_BYTES = 64 * 1024;
-const PREVIEW_CHARS = 1024;
-/** How far past the cap we keep counting to report originalBytes exactly. */
-const COUNT_CEILING_FACTOR = 256;
+const DEFAULT_MAX_DEPTH = 64;
 
-/** Single words that mark a key as secret wherever they appear as a word of the key. */
-const SECRET_WORDS = new Set([
-  'password',
-  'passwd',
-  'pwd',
-  'secret',
-  'token',
-  'authorization',
-  'cookie',
-]);
-/** Two-word names that are secret when adjacent ("api_key", "apiKey", "private-key"). */
-const SECRET_PAIRS = new Set(['apikey', 'privatekey', 'accesskey', 'secretkey']);
-
-function keyWords(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0);
-}
-
-/** Compiled redaction rules: the built-in list plus the user's. */
-export class Redactor {
-  private readonly extra: Set<string>;
-  private readonly fn: RedactMatcher | undefined;
-  private readonly cache = new Map<string, boolean>();
-
-  constructor(options: Pick<SanitizeOptions, 'redactKeys' | 'redact'> = {}) {
-    this.extra = new Set(
-      (options.redactKeys ?? []).map((k) => k.toLowerCase().replace(/[^a-z0-9]/g, '')),
-    );
-    this.fn = options.redact;
-  }
-
-  isSecret(key: string, path: readonly string[]): boolean {
-    if (this.fn !== undefined && this.fn(key, path)) return true;
-    let hit = this.cache.get(key);
-    if (hit === undefined) {
-      hit = this.match(key);
-      if (this.cache.size < 10_000) this.cache.set(key, hit);
-    }
-    return hit;
-  }
-
-  private match(key: string): boolean {
-    const words = keyWords(key);
-    const joined = words.join('');
-    if (SECRET_WORDS.has(joined) || SECRET_PAIRS.has(joined) || this.extra.has(joined)) return true;
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i]!;
-      if (SECRET_WORDS.has(w) || this.extra.has(w)) return true;
-      if (i + 1 < words.length && SECRET_PAIRS.has(w + words[i + 1]!)) return true;
-    }
-    return false;
-  }
-}
-
-/** Makes a string storable in PostgreSQL text/jsonb: no NUL, no lone surrogates. */
-export function cleanString(value: string): string {
-  let out = value;
-  if (out.includes('\u0000')) out = out.replaceAll('\u0000', '\uFFFD');
-  if (!out.isWellFormed()) out = out.toWellFormed();
-  return out;
-}
-
-/** Cleans and caps a text column value. Over the cap it keeps a prefix and says how much was cut. */
-export function sanitizeText(value: unknown, maxBytes: number = DEFAULT_MAX_TEXT_BYTES): string {
-  const text = typeof value === 'string' ? value : describeScalar(value);
-  // UTF-8 needs at most 3 bytes per UTF-16 unit, so a cut by units keeps us within the cap.
-  if (text.length * 3 <= maxBytes) return cleanString(text);
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes <= maxBytes) return cleanString(text);
-  const keep = Math.max(0, Math.floor(maxBytes / 3) - 64);
-  return `${cleanString(text.slice(0, keep))}…[truncated, ${bytes} bytes in all]`;
-}
-
-function describeScalar(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'object') {
-    try {
-      return JSON.stringify(sanitizeJson(value));
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
-  }
-  return String(value);
-}
-
-class Budget {
-  used = 0;
-  overflow = false;
-  constructor(
-    readonly limit: number,
-    readonly ceiling: number,
-  ) {}
-  /** Adds bytes; returns false once the ceiling is passed (stop walking entirely). */
-  add(n: number): boolean {
-    this.used += n;
-    if (this.used > this.limit) this.overflow = true;
-    return this.used <= this.ceiling;
-  }
-}
-
-class StopWalk extends Error {}
-
-interface WalkState {
-  redactor: Redactor;
-  budget: Budget;
-  maxDepth: number;
-  seen: Set<object>;
-  path: string[];
-}
-
-function stringBytes(s: string): number {
-  // Cheap upper-bound-ish estimate: exact for ASCII, close enough elsewhere for a budget.
-  return s.length + 2;
-}
-
-function walk(value: unknown, state: WalkState, depth: number): JsonValue | undefined {
-  const { budget } = state;
-  switch (typeof value) {
-    case 'string': {
-      if (!budget.add(stringBytes(value))) throw new StopWalk();
-      if (budget.overflow) return null;
-      return cleanString(value);
-    }
-    case 'number':
-      budget.add(8);
-      if (Number.isFinite(value)) return Object.is(value, -0) ? 0 : value;
-      return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-    case 'boolean':
-      budget.add(5);
-      return value;
-    case 'bigint': {
-      const s = value.toString();
-      budget.add(s.length);
-      return s;
-    }
-    case 'undefined':
-      return undefined;
-    case 'symbol':
-      budget.add(16);
-      return cleanString(value.toString());
-    case 'function':
-      budget.add(16);
-      return `[Function ${cleanString(value.name || 'anonymous')}]`;
-    default:
-      break;
-  }
-  if (value === null) {
-    budget.add(4);
-    return null;
-  }
-  const obj = value as object;
-  if (state.seen.has(obj)) {
-    budget.add(12);
-    return '[Circular]';
-  }
-  if (depth >= state.maxDepth) {
-    budget.add(12);
-    return '[MaxDepth]';
-  }
-  if (obj instanceof Date) {
-    budget.add(26);
-    return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
-  }
-  if (obj instanceof RegExp) return walk(obj.toString(), state, depth);
-  if (Buffer.isBuffer(obj) || obj instanceof ArrayBuffer || ArrayBuffer.isView(obj)) {
-    const bytes = Buffer.isBuffer(obj)
-      ? obj
-      : obj instanceof ArrayBuffer
-        ? Buffer.from(obj)
-        : Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength);
-    const kind = obj.constructor?.name ?? 'Buffer';
-    if (!budget.add(Math.ceil((bytes.length * 4) / 3) + 40)) throw new StopWalk();
-    if (budget.overflow) return null;
-    return { _type: kind, base64: bytes.toString('base64') };
-  }
-  state.seen.add(obj);
-  try {
-    if (Array.isArray(obj)) return walkArray(obj, state, depth);
-    if (obj instanceof Set) return walkArray([...obj], state, depth);
-    if (obj instanceof Map) {
-      const out: { [key: string]: JsonValue } = {};
-      for (const [k, v] of obj) {
-        const key =
-          typeof k === 'string' ? k : String(typeof k === 'object' ? describeScalar(k) : k);
-        putEntry(out, key, v, state, depth);
-      }
-      return out;
-    }
-    const out: { [key: string]: JsonValue } = {};
-    if (obj instanceof Error) {
-      putEntry(out, 'name', obj.name, state, depth);
-      putEntry(out, 'message', obj.message, state, depth);
-      if (obj.stack !== undefined) putEntry(out, 'stack', obj.stack, state, depth);
-      if (obj.cause !== undefined) putEntry(out, 'cause', obj.cause, state, depth);
-    }
-    const toJSON = (obj as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function' && !(obj instanceof Error)) {
-      let converted: unknown;
-      try {
-        converted = toJSON.call(obj);
-      } catch {
-        return '[Unserializable]';
-      }
-      if (converted !== obj) return walk(converted, state, depth + 1);
-    }
-    for (const key of Object.keys(obj)) {
-      let v: unknown;
-      try {
-        v = (obj as Record<string, unknown>)[key];
-      } catch {
-        v = '[Unreadable]';
-      }
-      putEntry(out, key, v, state, depth);
-    }
-    return out;
-  } finally {
-    state.seen.delete(obj);
-  }
-}
-
-function walkArray(items: readonly unknown[], state: WalkState, depth: number): JsonValue[] {
-  const out: JsonValue[] = [];
-  for (let i = 0; i < items.length; i++) {
-    state.budget.add(1);
-    const v = walk(items[i], state, depth + 1);
-    out.push(v === undefined ? null : v);
-  }
-  return out;
-}
-
-function putEntry(
-  out: { [key: string]: JsonValue },
-  rawKey: string,
-  v: unknown,
-  state: WalkState,
-  depth: number,
-): void {
-  const key = cleanString(rawKey);
-  if (!state.budget.add(key.length + 4)) throw new StopWalk();
-  if (state.redactor.isSecret(rawKey, state.path)) {
-    state.budget.add(REDACTED.length);
-    out[key] = REDACTED;
-    return;
-  }
-  state.path.push(key);
-  try {
-    const s = walk(v, state, depth + 1);
-    if (s !== undefined) out[key] = s;
-  } finally {
-    state.path.pop();
-  }
-}
-
-/** What sanitizeJson needs beyond the value: a compiled redactor and caps. */
+/** A compiled sanitizer: what sanitizeJson / sanitizeText need beyond the value. */
 export interface JsonSanitizer {
   redactor: Redactor;
+  /** Undefined when value masking is off. */
+  masker: ValueMasker | undefined;
   maxJsonBytes: number;
+  maxTextBytes: number;
   maxDepth: number;
+  onIssue: IssueHandler | undefined;
+  /** The options it was made from (derived sanitizers start from them). */
+  options: SanitizeOptions;
 }
 
 export function createJsonSanitizer(options: SanitizeOptions = {}): JsonSanitizer {
+  const redactor = new Redactor(options);
+  const mask = options.maskValues ?? true;
+  const masker =
+    mask === false
+      ? undefined
+      : new ValueMasker(
+          mask === true ? {} : mask,
+          (key) => redactor.verdict(key, []),
+          redactor.hintWords(),
+        );
   return {
-    redactor: new Redactor(options),
+    redactor,
+    masker,
     maxJsonBytes: options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES,
-    maxDepth: options.maxDepth ?? 64,
+    maxTextBytes: options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    onIssue: options.onIssue,
+    options,
   };
+}
+
+const SANITIZER_OPTIONS = [
+  'redactKeys',
+  'redact',
+  'maskValues',
+  'maxJsonBytes',
+  'maxTextBytes',
+  'maxDepth',
+] as const;
+
+/**
+ * `base` with `overrides` applied (each given option replaces the base's), reporting issues to
+ * `onIssue`. Returns a sanitizer sharing `base`'s compiled rules when no rule changes.
+ */
+export function deriveSanitizer(
+  base: JsonSanitizer,
+  overrides: SanitizeOptions,
+  onIssue?: IssueHandler,
+): JsonSanitizer {
+  const changed = SANITIZER_OPTIONS.some((k) => overrides[k] !== undefined);
+  const own = changed ? createJsonSanitizer({ ...base.options, ...definedOnly(overrides) }) : base;
+  const handlers = [onIssue, overrides.onIssue ?? base.onIssue].filter((h) => h !== undefined);
+  return {
+    ...own,
+    onIssue:
+      handlers.length <= 1
+        ? handlers[0]
+        : (issue) => {
+            for (const h of handlers) report(h, issue);
+          },
+  };
+}
+
+function definedOnly(options: SanitizeOptions): SanitizeOptions {
+  const out: Record<string, unknown> = {};
+  for (const k of SANITIZER_OPTIONS) if (options[k] !== undefined) out[k] = options[k];
+  return out as SanitizeOptions;
 }
 
 const defaultSanitizer = createJsonSanitizer();
 
+function stateFor(sanitizer: JsonSanitizer, maxJsonBytes: number): WalkState {
+  return {
+    redactor: sanitizer.redactor,
+    masker: sanitizer.masker,
+    budget: budgetFor(maxJsonBytes),
+    maxDepth: sanitizer.maxDepth,
+    onIssue: sanitizer.onIssue,
+    seen: new Set(),
+    path: [],
+    numbersOnly: false,
+  };
+}
+
 /**
  * Any value → storable JSON. Circular references become "[Circular]", BigInt a decimal string,
- * Error {name, message, stack}, Date an ISO string, Map an object, Set an array, binary data base64,
- * NaN/Infinity strings, secrets "[REDACTED]". A value whose JSON passes the byte cap becomes
- * `{ _truncated: true, originalBytes, preview }`.
+ * Error {name, message, stack, cause, …}, Date an ISO string, Map/Headers an object, Set an array,
+ * binary data base64, NaN/Infinity strings, secrets "[REDACTED]", unreadable parts
+ * "[Unreadable: reason]". A value whose JSON passes the byte cap becomes
+ * `{ _truncated: true, originalBytes, preview }`, the preview being its JSON text's first 1,024
+ * characters. Never throws.
  */
 export function sanitizeJson(
   value: unknown,
   sanitizer: JsonSanitizer = defaultSanitizer,
 ): JsonValue {
-  const budget = new Budget(sanitizer.maxJsonBytes, sanitizer.maxJsonBytes * COUNT_CEILING_FACTOR);
-  const state: WalkState = {
-    redactor: sanitizer.redactor,
-    budget,
-    maxDepth: sanitizer.maxDepth,
-    seen: new Set(),
-    path: [],
-  };
-  let result: JsonValue | undefined;
-  let stopped = false;
+  const state = stateFor(sanitizer, sanitizer.maxJsonBytes);
+  const { budget } = state;
+  let result: JsonValue;
   try {
-    result = walk(value, state, 0);
+    result = walk(value, state, 0) ?? null;
   } catch (error) {
-    if (!(error instanceof StopWalk)) throw error;
-    stopped = true;
+    // Not expected (the walk catches user code's faults): still, never throw on the hot path.
+    const reason = shortReason(cleanString(maskString(describeThrown(error), state)));
+    report(state.onIssue, { kind: 'unreadable', path: '', reason });
+    return unreadableMarker(reason);
   }
-  if (!budget.overflow && !stopped) {
-    const json = result === undefined ? null : result;
-    // The estimate can be low for multi-byte text: check the exact size once when it is close.
-    if (budget.used * 3 < sanitizer.maxJsonBytes) return json;
-    const exact = Buffer.byteLength(JSON.stringify(json), 'utf8');
-    if (exact <= sanitizer.maxJsonBytes) return json;
-    return truncated(exact, false, previewOf(value, sanitizer));
-  }
-  return truncated(budget.used, stopped, previewOf(value, sanitizer));
+  if (budget.stopped) return truncatedMarker(budget.used, true, result);
+  // The estimate can be low (multi-byte text, long numbers): measure once when it is close.
+  if (budget.used * 3 < sanitizer.maxJsonBytes) return result;
+  const exact = Buffer.byteLength(JSON.stringify(result), 'utf8');
+  if (exact <= sanitizer.maxJsonBytes) return result;
+  return truncatedMarker(exact, false, result);
 }
 
-function truncated(originalBytes: number, lowerBound: boolean, preview: string): JsonValue {
-  const out: { [key: string]: JsonValue } = { _truncated: true, originalBytes, preview };
-  if (lowerBound) out.originalBytesIsLowerBound = true;
-  return out;
+function describeValue(value: unknown, sanitizer: JsonSanitizer): string {
+  if (value === undefined || value === null) return '';
+  if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`;
+  if (typeof value === 'object' || typeof value === 'function')
+    return JSON.stringify(sanitizeJson(value, sanitizer));
+  return String(value);
 }
 
-/** A short, redacted, cleaned preview of a value that was too big to keep. */
-function previewOf(value: unknown, sanitizer: JsonSanitizer): string {
-  if (typeof value === 'string') return cleanString(value.slice(0, PREVIEW_CHARS));
-  const small: JsonSanitizer = { ...sanitizer, maxJsonBytes: PREVIEW_CHARS * 4 };
-  const budget = new Budget(PREVIEW_CHARS * 4, PREVIEW_CHARS * 4);
-  const state: WalkState = {
-    redactor: sanitizer.redactor,
-    budget,
-    maxDepth: Math.min(8, small.maxDepth),
-    seen: new Set(),
-    path: [],
-  };
-  let s: string;
+function textOf(value: unknown, sanitizer: JsonSanitizer): string {
+  if (typeof value === 'string') return value;
   try {
-    s = JSON.stringify(walk(value, state, 0) ?? null);
-  } catch {
-    s = Object.prototype.toString.call(value);
+    return describeValue(value, sanitizer);
+  } catch (error) {
+    const reason = shortReason(cleanString(mask(describeThrown(error), sanitizer)));
+    report(sanitizer.onIssue, { kind: 'unreadable', path: '', reason });
+    return unreadableMarker(reason);
   }
-  return cleanString(s.slice(0, PREVIEW_CHARS));
+}
+
+function mask(text: string, sanitizer: JsonSanitizer): string {
+  return sanitizer.masker === undefined ? text : sanitizer.masker.mask(text);
+}
+
+/** How far past a cut text is masked, so a secret straddling the cut is still recognised. */
+const MASK_MARGIN = 256;
+
+/**
+ * A text column value: an Error as "Name: message", an object as its sanitized JSON, secrets
+ * masked, cleaned, and within `maxBytes` of UTF-8 (over it: a prefix and how much was cut, never a
+ * split character). Never throws.
+ */
+export function sanitizeText(
+  value: unknown,
+  maxBytes: number = DEFAULT_MAX_TEXT_BYTES,
+  sanitizer: JsonSanitizer = defaultSanitizer,
+): string {
+  const text = textOf(value, sanitizer);
+  if (text.length * 3 <= maxBytes) return mask(cleanString(text), sanitizer);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= maxBytes) {
+    const whole = mask(cleanString(text), sanitizer);
+    if (whole.length === text.length || Buffer.byteLength(whole, 'utf8') <= maxBytes) return whole;
+  }
+  const suffix = `…[truncated, ${bytes} bytes in all]`;
+  const keep = Math.max(0, maxBytes - Buffer.byteLength(suffix, 'utf8'));
+  const head = mask(cleanString(cutUnits(text, keep + MASK_MARGIN)), sanitizer);
+  return cutUtf8(head, keep) + suffix;
+}
+
+/**
+ * A short name column (tool_name, goal_id, intent): cleaned, secrets masked, at most `maxChars`
+ * characters as PostgreSQL counts them (never half an emoji). Null for null/undefined.
+ */
+export function sanitizeName(
+  value: unknown,
+  maxChars: number,
+  sanitizer: JsonSanitizer = defaultSanitizer,
+): string | null {
+  if (value === undefined || value === null) return null;
+  const text = textOf(value, sanitizer);
+  const head = cutUnits(text, maxChars * 2 + MASK_MARGIN);
+  return cutCodePoints(mask(cleanString(head), sanitizer), maxChars);
+}
+
+/** `text` with secret-shaped parts masked by the default (or given) sanitizer's value patterns. */
+export function maskSecrets(text: string, sanitizer: JsonSanitizer = defaultSanitizer): string {
+  return mask(text, sanitizer);
 }

@@ -1,5 +1,5 @@
 import type { ExecutionRow, ToolExecutionRow } from '../schema/rows.js';
-import { sanitizeJson, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
+import { sanitizeJson, sanitizeName, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
 import type { ProcessResult } from './contract.js';
 
 /** Turns contract payloads into rows: sanitized, redacted, capped, within column limits. */
@@ -18,18 +18,16 @@ export class RowBuilder {
   }
 
   text(value: unknown): string {
-    return sanitizeText(value, this.maxTextBytes);
+    return sanitizeText(value, this.maxTextBytes, this.sanitizer);
   }
 
   optionalText(value: unknown): string | null {
-    return value === undefined || value === null ? null : sanitizeText(value, this.maxTextBytes);
+    return value === undefined || value === null ? null : this.text(value);
   }
 
   /** A short name (tool_name, goal_id, intent) cut to its column's length. */
   name(value: unknown, max: number): string | null {
-    if (value === undefined || value === null) return null;
-    const s = typeof value === 'string' ? value : String(value);
-    return sanitizeText(s.length > max ? s.slice(0, max) : s, max * 4).slice(0, max);
+    return sanitizeName(value, max, this.sanitizer);
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type WriterStats,
 } from '../writer/batch-writer.js';
 import { HistoryError } from '../writer/errors.js';
-import { createJsonSanitizer, type SanitizeOptions } from '../json/sanitize.js';
+import { deriveSanitizer, type SanitizeOptions } from '../json/sanitize.js';
 import { Spool, type JournalSegment } from '../writer/spool.js';
 import type { HistoryUnit } from '../writer/unit.js';
 import { RunAssembly } from './run-assembly.js';
@@ -120,18 +120,12 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
     if (onOverflow !== 'spool' && onOverflow !== 'drop')
       throw new ValidationError(`onOverflow must be 'spool' or 'drop'`, 'onOverflow');
     const batchSize = Math.floor(positive(options.batchSize, 500, 'batchSize'));
-    const ownSanitizer =
-      options.redactKeys !== undefined ||
-      options.redact !== undefined ||
-      options.maxJsonBytes !== undefined ||
-      options.maxDepth !== undefined;
-    const sanitizer = ownSanitizer
-      ? createJsonSanitizer({
-          maxJsonBytes: store.sanitizer.maxJsonBytes,
-          maxDepth: store.sanitizer.maxDepth,
-          ...options,
-        })
-      : store.sanitizer;
+    // Payload faults (a throwing getter, a throwing `redact`) become markers and `error` events.
+    const sanitizer = deriveSanitizer(store.sanitizer, options, (issue) =>
+      this.writer.report(
+        new HistoryError('PAYLOAD', `payload ${issue.kind} at "${issue.path}": ${issue.reason}`),
+      ),
+    );
     const rows = new RowBuilder(sanitizer, options.maxTextBytes ?? store.maxTextBytes);
     this.durability = durability;
     this.spool = new Spool(options.spoolDir ?? path.join(process.cwd(), '.dendrite', 'spool'));

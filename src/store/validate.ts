@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { isUuid } from '../ids.js';
-import { cleanString } from '../json/sanitize.js';
+import { cleanString, codePointLength, maskSecrets } from '../json/sanitize.js';
 
 const INT4_MAX = 2_147_483_647;
 
@@ -24,10 +24,12 @@ export function requireString(value: unknown, field: string): string {
 export function requireName(value: unknown, field: string, maxLength: number): string {
   if (typeof value !== 'string' || value.trim() === '')
     throw new ValidationError(`${field} must be a non-empty string, got ${describe(value)}`, field);
-  const cleaned = cleanString(value);
-  if (cleaned.length > maxLength)
+  // Masked like every stored text; counted in characters as PostgreSQL's varchar(n) counts them.
+  const cleaned = maskSecrets(cleanString(value));
+  const length = codePointLength(cleaned);
+  if (length > maxLength)
     throw new ValidationError(
-      `${field} must be at most ${maxLength} characters, got ${cleaned.length}`,
+      `${field} must be at most ${maxLength} characters, got ${length}`,
       field,
     );
   return cleaned;

@@ -42,7 +42,9 @@ export class StoreWrites {
   }
 
   private optionalText(value: unknown): string | null {
-    return value === undefined || value === null ? null : sanitizeText(value, this.maxTextBytes);
+    return value === undefined || value === null
+      ? null
+      : sanitizeText(value, this.maxTextBytes, this.sanitizer);
   }
 
   async execution(input: StoreExecutionInput): Promise<string> {
@@ -51,7 +53,11 @@ export class StoreWrites {
     const row = {
       executionId,
       goalId: optionalName(input.goalId, 'goalId', 255),
-      goalText: sanitizeText(requireString(input.goalText, 'goalText'), this.maxTextBytes),
+      goalText: sanitizeText(
+        requireString(input.goalText, 'goalText'),
+        this.maxTextBytes,
+        this.sanitizer,
+      ),
       intent: optionalName(input.intent, 'intent', 50),
       success: optionalBoolean(input.success, 'success'),
       error: this.optionalText(input.error),
@@ -103,6 +109,7 @@ export class StoreWrites {
       generatedCode: sanitizeText(
         requireString(input.generatedCode, 'generatedCode'),
         Math.max(this.maxTextBytes, 1 << 20),
+        this.sanitizer,
       ),
       validationPassed: requireBoolean(input.validationPassed, 'validationPassed'),
       validationErrors:

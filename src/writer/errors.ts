@@ -10,7 +10,9 @@ export type HistoryErrorCode =
   /** Spool files meant for another database were left in place. */
   | 'SPOOL_FOREIGN'
   | 'DROPPED'
-  | 'HANDLER';
+  | 'HANDLER'
+  /** Part of a payload could not be read (stored as "[Unreadable: …]"); the run was stored. */
+  | 'PAYLOAD';
 
 export class HistoryError extends Error {
   readonly code: HistoryErrorCode;

@@ -1,0 +1,202 @@
+/**
+ * Decides from a key's name whether its value is a secret. Keys are normalized first — camelCase,
+ * snake_case, kebab-case, acronyms (DBPassword, APIToken, XApiKey), plurals, fused lower case
+ * (dbpassword, xapikey) — so every spelling of a listed term matches, while usage counters such as
+ * inputTokens, token_count or tokenUsage stay readable.
+ */
+
+/**
+ * What a key says about its value.
+ * - `plain`: nothing secret in the name.
+ * - `secret`: redacted, unless the value is a boolean or null (`hasPassword: true` tells nothing).
+ * - `counter`: a secret term with a counting word (`maxTokens`, `passwordLength`, `token_count`,
+ *   the bare plural `tokens`): numbers stay readable; any string in it that is not a number is
+ *   redacted.
+ */
+export type KeyVerdict = 'plain' | 'secret' | 'counter';
+
+/** Space-separated words → array (keeps the lists below readable). */
+function words(list: string): string[] {
+  return list.split(/\s+/).filter((w) => w.length > 0);
+}
+
+/** Words that name a secret when they are a whole word of the key (after plural folding). */
+const SECRET_WORDS = new Set(
+  words(`
+  pass pw pwd passwd password passwort passphrase passcode secret token auth authn
+  authz oauth authorization bearer cookie session sessid cred credential jwt otp
+  totp hotp pin mnemonic csrf xsrf pat dsn sig signature apikey privkey connstr
+`),
+);
+
+/**
+ * Terms found anywhere in the key's words joined together, so fused spellings (dbpassword,
+ * xapikey, clientsecret, databaseurl) match too. Only terms long or distinctive enough not to
+ * occur inside ordinary words.
+ */
+const SECRET_FRAGMENTS = words(`
+  password passwd passphrase passcode secret token apikey accesskey privatekey
+  privkey signingkey encryptionkey masterkey credential authorization cookie
+  bearer signature sessionid sessid connectionstring connstring connstr
+  databaseurl databaseuri dburl dburi jdbcurl dbpass pgpass session passkey authkey
+  sshkey pincode otpcode authheader csrf xsrf mnemonic jwt
+`);
+
+/** Ordinary words a fragment occurs in: "secretary", "tokenizer", "possession". */
+const FRAGMENT_EXCEPTIONS: Record<string, readonly string[]> = {
+  secret: ['secretar', 'secretion'],
+  token: ['tokeniz', 'tokenis'],
+  session: ['possession', 'obsession', 'intercession'],
+};
+
+/** Short terms that also count at the end of a fused word (userpin, mysig, sentrydsn, ghpat). */
+const SUFFIX_TERMS = words(`pass pwd pw auth cred otp sig pat dsn pin`);
+
+/** Words ending in a suffix term that are not secrets. */
+const NOT_SUFFIXED = new Set(
+  words(`
+  bypass compass encompass overpass underpass surpass spin backspin tailspin lupin
+  spat`),
+);
+
+/**
+ * "<something> key" is a secret (STRIPE_KEY, signingKey, serviceKey) unless the first word says
+ * the key is structural: a cache key, a primary key, a public key.
+ */
+const STRUCTURAL_KEYS = new Set(
+  words(`
+  cache primary foreign sort partition idempotency routing group lookup hash
+  object query row column map dedup dedupe unique composite shard index sequence
+  list item entry message event correlation request trace span cursor page state
+  store storage context public file path field prop property record table
+  translation i18n bucket s3 redis kv react component sub parent child node tool
+  run job
+`),
+);
+
+/** Words that make a secret-named key hold a count (`passwordLength`, `maxTokens`). */
+const COUNT_WORDS = new Set(
+  words(`
+  count length len size max min limit total num number ttl timeout expiry expire
+  expires expiration age attempt retry retries version lifetime duration interval
+  strength
+`),
+);
+
+/** Words that, next to "token", describe model usage rather than a credential. */
+const TOKEN_USAGE_WORDS = new Set([
+  ...COUNT_WORDS,
+  ...words(`
+  input output prompt completion reasoning cached cache candidate candidates
+  thought thoughts thinking usage used remaining budget estimated context per
+  generated billed consumed audio text image accepted rejected prediction read
+  creation tool response embedding detail details
+`),
+]);
+
+/** Words that make "token" a credential whatever else the key says (`accessTokens`, `idToken`). */
+const TOKEN_CREDENTIAL_WORDS = new Set(
+  words(`
+  access refresh id auth oauth bearer session api csrf xsrf jwt github gh gitlab
+  personal private client secret security sso saml device app bot slack npm pypi
+  vault identity reset verification verify magic login invite confirmation
+  registration push service deploy webhook x
+`),
+);
+
+const WORD_RE = /[A-Z]+(?![a-z])\d*|[A-Z]?[a-z]+\d*|\d+/g;
+
+/** A key's words, lower case: "DBPassword" → db, password; "x-api-key" → x, api, key. */
+export function keyWords(key: string): string[] {
+  const words = key.match(WORD_RE);
+  if (words === null) return [];
+  for (let i = 0; i < words.length; i++) words[i] = words[i]!.toLowerCase();
+  return words;
+}
+
+/** "passwords" → "password", "credentials" → "credential", "oauth2" → "oauth". */
+function base(word: string): string {
+  let w = word;
+  if (w.length > 1 && w.charCodeAt(w.length - 1) <= 57) w = w.replace(/\d+$/, '');
+  if (w.length > 3 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 2 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+function hasFragment(joined: string, fragment: string): boolean {
+  let at = joined.indexOf(fragment);
+  const exceptions = FRAGMENT_EXCEPTIONS[fragment];
+  while (at >= 0) {
+    const start = at;
+    const inException = exceptions?.some((e) => {
+      const offset = e.indexOf(fragment);
+      return offset >= 0 && joined.startsWith(e, start - offset);
+    });
+    if (inException !== true) return true;
+    at = joined.indexOf(fragment, at + 1);
+  }
+  return false;
+}
+
+/** A user-listed term (`redactKeys`), normalized like keys. */
+export interface KeyTerm {
+  words: readonly string[];
+  joined: string;
+}
+
+export function keyTerm(term: string): KeyTerm {
+  const words = keyWords(term).map(base);
+  return { words, joined: words.join('') };
+}
+
+function matchesTerm(words: readonly string[], joined: string, term: KeyTerm): boolean {
+  if (term.joined.length === 0) return false;
+  if (joined === term.joined) return true;
+  if (term.joined.length >= 5 && joined.includes(term.joined)) return true;
+  outer: for (let i = 0; i + term.words.length <= words.length; i++) {
+    for (let k = 0; k < term.words.length; k++) if (words[i + k] !== term.words[k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The verdict for one key, from its name alone. `extra` are user terms matched as whole words or
+ * word sequences (and as fragments when at least 5 letters long).
+ */
+export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVerdict {
+  const raw = keyWords(key);
+  if (raw.length === 0) return 'plain';
+  const words = raw.map(base);
+  const joined = raw.join('');
+  let tokenOnly = true;
+  let found = false;
+  const hit = (term: string): void => {
+    found = true;
+    if (term !== 'token') tokenOnly = false;
+  };
+  for (const w of words) {
+    if (SECRET_WORDS.has(w)) hit(w);
+    else if (!NOT_SUFFIXED.has(w) && SUFFIX_TERMS.some((t) => w.endsWith(t))) hit(w);
+  }
+  for (const fragment of SECRET_FRAGMENTS) if (hasFragment(joined, fragment)) hit(fragment);
+  const last = words[words.length - 1]!;
+  if (last === 'key' && words.length >= 2 && !STRUCTURAL_KEYS.has(words[words.length - 2]!))
+    hit('key');
+  for (const term of extra) if (matchesTerm(words, joined, term)) hit('user');
+  if (!found) return 'plain';
+  if (tokenOnly) {
+    if (words.some((w) => TOKEN_CREDENTIAL_WORDS.has(w))) return 'secret';
+    if (words.some((w) => TOKEN_USAGE_WORDS.has(w))) return 'counter';
+    // The bare plural counts ("tokens": 812); the singular names a credential.
+    return raw.includes('tokens') ? 'counter' : 'secret';
+  }
+  return words.some((w) => COUNT_WORDS.has(w)) ? 'counter' : 'secret';
+}
+
+const NUMERIC_TEXT = /^\s*[-+]?\d[\d_,.]{0,30}\s*$/;
+
+/** True when a string is a written number ("1,024"), which a counter may hold. */
+export function isNumericText(value: string): boolean {
+  return value.length <= 34 && NUMERIC_TEXT.test(value);
+}

@@ -1,0 +1,288 @@
+/**
+ * Masks the secret part of strings: known shapes (BUILT_IN_PATTERNS plus the user's) and
+ * `key=value` / `"key": "value"` / `--key value` text whose key names a secret (by the same key
+ * matcher as object keys). Built to sit on the orchestrator's path: one combined, case-insensitive
+ * check of literal hints first, so most strings cost a single scan; every pattern is linear.
+ */
+import { REDACTED } from './json-value.js';
+import { isNumericText, type KeyVerdict } from './key-matcher.js';
+import { BUILT_IN_PATTERNS, type ValuePattern } from './value-patterns.js';
+
+export type { ValuePattern };
+
+/** Value-pattern masking settings (the `maskValues` option). */
+export interface MaskValuesOptions {
+  /** Use the built-in patterns (OpenAI/Anthropic/Stripe, GitHub, AWS, Slack, Google, JWT, ...). Default true. */
+  builtIn?: boolean;
+  /** Extra patterns, tried after the built-in ones. Default none. */
+  patterns?: readonly ValuePattern[];
+  /** Mask values of secret-named keys written in text (`password=…`, `"token": "…"`). Default true. */
+  assignments?: boolean;
+}
+
+/** Reports a fault in user code (an `accept` that threw); the match is masked anyway. */
+export type MaskFault = (pattern: string, error: unknown) => void;
+
+interface CompiledPattern {
+  name: string;
+  regex: RegExp;
+  accept: ((secret: string) => boolean) | undefined;
+}
+
+/** Starts of words that may name a secret key; each hit is checked by the key matcher. */
+const KEY_HINTS = [
+  'pass',
+  'pw',
+  'secret',
+  'token',
+  'key',
+  'auth',
+  'bearer',
+  'cookie',
+  'sess',
+  'cred',
+  'sig',
+  'dsn',
+  'jwt',
+  'otp',
+  'pin',
+  'mnemonic',
+  'csrf',
+  'xsrf',
+  'pat',
+  'url',
+  'uri',
+  'conn',
+];
+
+const KEY_CHAR = /[A-Za-z0-9_.-]/;
+const AUTH_SCHEME = /^(?:bearer|basic|token|negotiate|ntlm|apikey|api-key|ssws)$/i;
+const NOT_A_VALUE = new Set(['', 'true', 'false', 'null', 'undefined', 'none', 'nil', REDACTED]);
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+function isKeyChar(s: string, i: number): boolean {
+  return i >= 0 && i < s.length && KEY_CHAR.test(s[i]!);
+}
+
+export class ValueMasker {
+  private readonly patterns: CompiledPattern[];
+  private readonly prefilter: RegExp | undefined;
+  private readonly keyScan: RegExp | undefined;
+
+  /**
+   * `classify` judges the key of a `key=value` text (undefined: no assignment scan). `userHints`
+   * are extra key words (from `redactKeys`) that start such a scan.
+   */
+  constructor(
+    options: MaskValuesOptions,
+    private readonly classify: ((key: string) => KeyVerdict) | undefined,
+    userHints: readonly string[] = [],
+  ) {
+    const sources = [
+      ...(options.builtIn === false ? [] : BUILT_IN_PATTERNS),
+      ...(options.patterns ?? []),
+    ];
+    this.patterns = sources.map((p) => ({
+      name: p.name,
+      regex: new RegExp(p.pattern.source, [...new Set(`${p.pattern.flags}gd`)].join('')),
+      accept: p.accept,
+    }));
+    const hints = new Set<string>();
+    let always = false;
+    for (const p of sources) {
+      if (p.hints === undefined || p.hints.length === 0) always = true;
+      for (const h of p.hints ?? []) hints.add(h.toLowerCase());
+    }
+    if (classify !== undefined && options.assignments !== false) {
+      const keyHints = [...KEY_HINTS, ...userHints.filter((h) => h.length > 0)];
+      this.keyScan = new RegExp(keyHints.map(escapeRegex).join('|'), 'gi');
+      for (const h of keyHints) hints.add(h);
+    }
+    // One case-insensitive alternation of every literal: most strings hold none and cost one scan.
+    if (!always && hints.size > 0)
+      this.prefilter = new RegExp([...hints].map(escapeRegex).join('|'), 'i');
+    else if (!always) this.prefilter = /(?!)/;
+  }
+
+  /** `text` with the secret parts replaced by "[REDACTED]"; the same string when none. */
+  mask(text: string, onFault?: MaskFault): string {
+    if (text.length < 6) return text;
+    if (this.prefilter !== undefined && !this.prefilter.test(text)) return text;
+    const ranges: number[] = [];
+    for (const p of this.patterns) this.scanPattern(text, p, ranges, onFault);
+    if (this.keyScan !== undefined) this.scanAssignments(text, ranges);
+    return ranges.length === 0 ? text : replaceRanges(text, ranges);
+  }
+
+  private scanPattern(
+    text: string,
+    p: CompiledPattern,
+    ranges: number[],
+    onFault: MaskFault | undefined,
+  ): void {
+    const re = p.regex;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) re.lastIndex++;
+      const span = m.indices?.groups?.secret ?? m.indices?.[0];
+      if (span === undefined || span[1] <= span[0]) continue;
+      if (p.accept !== undefined) {
+        let keep = true;
+        try {
+          keep = p.accept(text.slice(span[0], span[1]));
+        } catch (error) {
+          onFault?.(p.name, error);
+        }
+        if (!keep) continue;
+      }
+      ranges.push(span[0], span[1]);
+    }
+  }
+
+  /** `key=value`, `key: value`, `"key":"value"`, `key => value`, `--key value` with a secret key. */
+  private scanAssignments(text: string, ranges: number[]): void {
+    const re = this.keyScan!;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      let start = m.index;
+      let end = m.index + m[0].length;
+      while (start > 0 && m.index - start < 64 && isKeyChar(text, start - 1)) start--;
+      while (end < text.length && end - m.index < 64 && isKeyChar(text, end)) end++;
+      re.lastIndex = end;
+      const value = valueAfter(text, start, end);
+      if (value === undefined) continue;
+      const key = text.slice(start, end).replace(/^[-.]+/, '');
+      const verdict = this.classify!(key);
+      if (verdict === 'plain') continue;
+      const written = text.slice(value.from, value.to);
+      if (NOT_A_VALUE.has(written.toLowerCase()) || NOT_A_VALUE.has(written)) continue;
+      // A counter keeps its numbers (`max_tokens=1024`, `"tokenUsage": {...}`).
+      if (verdict === 'counter' && (value.nested || isNumericText(written))) continue;
+      ranges.push(value.from, value.to);
+      re.lastIndex = Math.max(end, value.to);
+    }
+  }
+}
+
+/** Where the value of the key at [start, end) lies, if a separator follows it. */
+interface ValueSpan {
+  from: number;
+  to: number;
+  /** An object or array written after the key (`"auth": {...}`). */
+  nested: boolean;
+}
+
+const MAX_VALUE = 4096;
+
+function valueAfter(text: string, start: number, end: number): ValueSpan | undefined {
+  let i = end;
+  // A closing quote or bracket of the key: "key": / 'key'= / \"key\": / headers['key'] =
+  for (let n = 0; n < 4 && i < text.length && `"'\\]\``.includes(text[i]!); n++) i++;
+  const quotedKey = i > end && text[i - 1] !== ']';
+  const gap = i;
+  while (i < text.length && i - gap < 4 && (text[i] === ' ' || text[i] === '\t')) i++;
+  const c = text[i];
+  if (c === '=' || c === ':') {
+    i++;
+    if (text[i] === '>' || text[i] === '=') i++;
+  } else if (c === '-' && text[i + 1] === '>') i += 2;
+  else if (c === ',' && quotedKey && text[start - 2] === '[')
+    i++; // ["authorization", "…"]
+  else if (!(text[start] === '-' && i > gap)) return undefined; // "--password value"
+  const afterSep = i;
+  while (i < text.length && i - afterSep < 4 && (text[i] === ' ' || text[i] === '\t')) i++;
+  const slashes = i;
+  while (i < text.length && text[i] === '\\') i++;
+  const escaped = i > slashes; // JSON text inside a JSON string: \"password\":\"value\"
+  const open = text[i];
+  if (open === '"' || open === "'" || open === '`') {
+    const from = i + 1;
+    return { from, to: quotedEnd(text, from, open, escaped), nested: false };
+  }
+  if (open === '{' || open === '[') return { from: i, to: bracketEnd(text, i), nested: true };
+  const from = i;
+  i = unquotedEnd(text, i);
+  // "Authorization: Bearer abc": the credential is the word after the scheme.
+  if (AUTH_SCHEME.test(text.slice(from, i)) && (text[i] === ' ' || text[i] === '\t')) {
+    let j = i;
+    while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+    return { from, to: unquotedEnd(text, j), nested: false };
+  }
+  return { from, to: widenValue(text, start, from, i), nested: false };
+}
+
+/**
+ * An unquoted value may hold spaces: up to the `;` in a connection string ("Password=p4ss w0rd;"),
+ * to the end of the line when the key starts the line ("password: correct horse battery").
+ */
+function widenValue(text: string, keyStart: number, from: number, to: number): number {
+  if (to >= text.length || (text[to] !== ' ' && text[to] !== '\t')) return to;
+  let lineEnd = text.indexOf('\n', to);
+  if (lineEnd < 0 || lineEnd - from > MAX_VALUE) lineEnd = Math.min(text.length, from + MAX_VALUE);
+  let k = keyStart - 1;
+  while (k >= 0 && (text[k] === ' ' || text[k] === '\t' || text[k] === '-')) k--;
+  if (k < 0 || text[k] === '\n' || text[k] === '\r') {
+    let end = lineEnd;
+    while (end > to && /[\s,;]/.test(text[end - 1]!)) end--;
+    return end;
+  }
+  const semi = text.indexOf(';', to);
+  if (semi > 0 && semi < lineEnd && !/[=:&]/.test(text.slice(to, semi))) return semi;
+  return to;
+}
+
+function quotedEnd(text: string, from: number, quote: string, escaped: boolean): number {
+  let i = from;
+  while (i < text.length && i - from < MAX_VALUE && text[i] !== '\n') {
+    if (text[i] === quote) break;
+    if (text[i] === '\\') {
+      if (escaped && text[i + 1] === quote) break;
+      i += 2;
+    } else i++;
+  }
+  return Math.min(i, text.length);
+}
+
+/** The end of the object or array opening at `from` (quotes respected), or where the scan gives up. */
+function bracketEnd(text: string, from: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  let i = from;
+  for (; i < text.length && i - from < MAX_VALUE; i++) {
+    const c = text[i]!;
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return Math.min(i, text.length);
+}
+
+function unquotedEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && i - from < MAX_VALUE && !/[\s,;&"'<>(){}[\]`]/.test(text[i]!)) i++;
+  return i;
+}
+
+/** Replaces each [start, end) range (overlapping ones merged) by "[REDACTED]". */
+function replaceRanges(text: string, flat: number[]): string {
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [s, e] of pairs) {
+    if (e <= at) continue;
+    out += text.slice(at, Math.max(s, at)) + (s >= at ? REDACTED : '');
+    at = e;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,124 @@
+/**
+ * The built-in shapes of secrets found inside string values. Each pattern starts on a literal
+ * (a vendor prefix, "//", "eyJ", "-----BEGIN") and uses bounded, non-nested quantifiers, so a scan
+ * is linear in the text; `hints` let one combined check skip texts that cannot hold any of them.
+ */
+
+/** One shape of secret to mask inside strings. */
+export interface ValuePattern {
+  /** A name for documentation and issue reports. */
+  name: string;
+  /**
+   * What to find. The part replaced is the named group `secret` when the pattern has one (so a
+   * vendor prefix or `Bearer ` stays readable), else the whole match. Flags `g` and `d` are added.
+   */
+  pattern: RegExp;
+  /**
+   * Lower-case literals, one of which occurs in every match: a text holding none of any pattern's
+   * hints is not scanned at all. Omitted: the pattern is tried on every string (slower).
+   */
+  hints?: readonly string[];
+  /** Keeps a match only when this returns true for its secret part. Default: every match. */
+  accept?: (secret: string) => boolean;
+}
+
+/** Random-looking: a digit, or upper and lower case letters, or long. Prose words are not. */
+function looksRandom(secret: string): boolean {
+  return /\d/.test(secret) || (/[a-z]/.test(secret) && /[A-Z]/.test(secret));
+}
+
+/** After an auth scheme: anything but a short lower-case word ("Bearer token expired"). */
+function looksLikeCredential(secret: string): boolean {
+  return /[^a-z]/.test(secret) || secret.length >= 16;
+}
+
+export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
+  {
+    name: 'url-password',
+    // scheme://user:password@host — also a typo'd "postgres//..." and an unencoded "@" in the
+    // password (the greedy run backs off to the last "@" before the path).
+    pattern: /\/\/[^\s:/?#@"'<>\\]{0,256}:(?<secret>[^\s/?#"'<>\\]{1,512})@/g,
+    hints: ['//'],
+  },
+  {
+    name: 'authorization-scheme',
+    pattern:
+      /\b(?:Bearer|Basic|Token|Negotiate|NTLM|ApiKey|Api-Key|SSWS)\s{1,4}(?<secret>[A-Za-z0-9._~+/=-]{6,})/gi,
+    hints: ['bearer', 'basic', 'token', 'negotiate', 'ntlm', 'apikey', 'api-key', 'ssws'],
+    accept: looksLikeCredential,
+  },
+  {
+    name: 'jwt',
+    pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+    hints: ['eyj'],
+  },
+  {
+    name: 'openai-anthropic-stripe-key',
+    pattern:
+      /\b(?:sk|rk|pk)[-_](?:(?:proj|svcacct|admin|ant|live|test|or|v1|api\d\d|admin\d\d)[-_]){0,3}(?<secret>[A-Za-z0-9_-]{16,})/g,
+    hints: ['sk-', 'sk_', 'rk-', 'rk_', 'pk-', 'pk_'],
+    accept: looksRandom,
+  },
+  {
+    name: 'github-token',
+    pattern: /\b(?:gh[pousr]_|github_pat_)(?<secret>[A-Za-z0-9_]{20,})/g,
+    hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+  },
+  {
+    name: 'gitlab-token',
+    pattern: /\bgl(?:pat|dt|rt|ptt|cbt|soat|ft|imt)-(?<secret>[A-Za-z0-9_-]{20,})/g,
+    hints: ['glpat-', 'gldt-', 'glrt-', 'glptt-', 'glcbt-', 'glsoat-', 'glft-', 'glimt-'],
+  },
+  {
+    name: 'aws-access-key-id',
+    pattern:
+      /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)(?<secret>[A-Z0-9]{16})\b/g,
+    hints: ['akia', 'asia', 'abia', 'acca', 'agpa', 'aida', 'aipa', 'anpa', 'anva', 'aroa', 'apka'],
+  },
+  {
+    name: 'slack-token',
+    pattern: /\b(?:xox[abposre]|xapp)-(?<secret>[A-Za-z0-9-]{10,})/g,
+    hints: ['xox', 'xapp-'],
+  },
+  {
+    name: 'slack-webhook',
+    pattern: /hooks\.slack\.com\/services\/(?<secret>[A-Za-z0-9/_-]{10,})/g,
+    hints: ['hooks.slack.com'],
+  },
+  {
+    name: 'google-key',
+    pattern: /\b(?:AIza|ya29\.|GOCSPX-)(?<secret>[0-9A-Za-z_-]{20,})/g,
+    hints: ['aiza', 'ya29.', 'gocspx-'],
+  },
+  {
+    name: 'vendor-token',
+    // Stripe webhook secrets, Hugging Face, npm, PyPI, Shopify, DigitalOcean, Mailgun.
+    pattern:
+      /\b(?:whsec_|hf_|npm_|pypi-|shp(?:at|ss|ca|pa)_|do[opr]_v1_|key-(?=[0-9a-f]{32}))(?<secret>[A-Za-z0-9_-]{20,})/g,
+    hints: [
+      'whsec_',
+      'hf_',
+      'npm_',
+      'pypi-',
+      'shpat_',
+      'shpss_',
+      'shpca_',
+      'shppa_',
+      '_v1_',
+      'key-',
+    ],
+    accept: looksRandom,
+  },
+  {
+    name: 'sendgrid-key',
+    pattern: /\bSG\.(?<secret>[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})/g,
+    hints: ['sg.'],
+  },
+  {
+    name: 'private-key-block',
+    // The body up to its END line, or to the end of the text when cut (a truncated key is still secret).
+    pattern:
+      /-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?<secret>[\s\S]*?)(?=-----END|$)/g,
+    hints: ['-----begin'],
+  },
+];
