@@ -130,12 +130,15 @@ export class ValueMasker {
       const span = m.indices?.groups?.secret ?? m.indices?.[0];
       if (span === undefined || span[1] <= span[0]) continue;
       if (p.accept !== undefined) {
+        // User code may mask text itself (re-entering this regex): keep our place.
+        const next = re.lastIndex;
         let keep = true;
         try {
-          keep = p.accept(text.slice(span[0], span[1]));
+          keep = p.accept(text.slice(span[0], span[1])) !== false;
         } catch (error) {
           onFault?.(p.name, error);
         }
+        re.lastIndex = next;
         if (!keep) continue;
       }
       ranges.push(span[0], span[1]);
@@ -156,6 +159,7 @@ export class ValueMasker {
       if (value === undefined) continue;
       const key = text.slice(start, end).replace(/^[-.]+/, '');
       const verdict = this.classify!(key);
+      re.lastIndex = end; // the user's `redact` may have masked text itself with this regex
       if (verdict === 'plain') continue;
       const written = text.slice(value.from, value.to);
       if (NOT_A_VALUE.has(written.toLowerCase()) || NOT_A_VALUE.has(written)) continue;
@@ -227,7 +231,8 @@ function widenValue(text: string, keyStart: number, from: number, to: number): n
   if (k < 0 || text[k] === '\n' || text[k] === '\r') {
     let end = lineEnd;
     while (end > to && /[\s,;]/.test(text[end - 1]!)) end--;
-    return end;
+    // More pairs on the line ("max_tokens=1024 input_tokens: 52"): the value is one word.
+    return /[=:&]/.test(text.slice(to, end)) ? to : end;
   }
   const semi = text.indexOf(';', to);
   if (semi > 0 && semi < lineEnd && !/[=:&]/.test(text.slice(to, semi))) return semi;
