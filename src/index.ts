@@ -170,8 +170,6 @@ export type {
 export { pruneHistory } from './retention/prune.js';
 export type { PruneOptions, PruneProgress, PruneResult, PruneCounts } from './retention/prune.js';
 export type { RetentionPeriod } from './retention/period.js';
-export { startStreamingReplica, allowLoopbackReplication } from './db/replica.js';
-export type { ReplicaServer, StreamingReplicaOptions } from './db/replica.js';
 export { createRetentionJob, retentionJob } from '../jobs/retention.js';
 export type { RetentionJobOptions } from '../jobs/retention.js';
 

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore, buildReport, newId, startEmbeddedPostgres } from '../src/index.js';
 import type { EmbeddedServer } from '../src/index.js';
-import { startStreamingReplica, type ReplicaServer } from '../src/db/replica.js';
+import { startStreamingReplica, type ReplicaServer } from './helpers/replica.js';
 import { poolOf, internalsOf } from '../src/store/internal.js';
 
 let dir: string;

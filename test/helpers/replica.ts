@@ -5,9 +5,9 @@ import { arch, platform } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { toConnectionString } from '../config.js';
-import { ConnectionError } from '../errors.js';
-import { freePort, type EmbeddedServer } from './embedded.js';
+import { toConnectionString } from '../../src/config.js';
+import { ConnectionError } from '../../src/errors.js';
+import { freePort, type EmbeddedServer } from '../../src/db/embedded.js';
 
 const execFileAsync = promisify(execFile);
 
