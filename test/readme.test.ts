@@ -49,6 +49,7 @@ function slug(name: string): string {
 const PRINTS: Record<string, RegExp[]> = {
   'Use it from code #1': [/toolName: 'prime_checker_tool'/, /totalExecutions: [3-9]/],
   'Middleware #1': [/queued: \d+/, /written: [1-9]/, /dropped: 0/],
+  'Agent frameworks #1': [/Weather in Oslo\? \[ 'forecast' \]/],
   // The tool the earlier examples ran outranks one never seen.
   'Learning loop #1': [
     /toolName: 'prime_checker_tool',\s+score: [\d.]+,\s+rank: 1,/,
@@ -172,7 +173,11 @@ describe('README examples, run as a user would: each its own process, on the pac
   });
 
   it('type-checks every example against the installed package (strict, skipLibCheck false)', () => {
-    const errors = compileErrors.map((line) => {
+    // Other packages' declarations are theirs to check (some expect DOM types); ours must pass.
+    const ours = compileErrors.filter(
+      (line) => !line.startsWith('../node_modules/') || line.includes('/dendrite-history/'),
+    );
+    const errors = ours.map((line) => {
       const block = blocks.find((b) => line.startsWith(`${slug(b.name)}.ts`));
       return block === undefined
         ? line
