@@ -241,3 +241,35 @@ describe('web UI: JSON routes, bad requests, auth and CSRF', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('web UI: where reads and writes go', () => {
+  it('reads from the read URL (POSTGRES_READ_URL) and decides recommendations on the primary', async () => {
+    // Two separate databases stand in for primary and replica: what the UI lists shows which one it read.
+    const { ExecutionStore } = await import('../../src/index.js');
+    const { createTestDatabase } = await import('../helpers/db.js');
+    const primaryUrl = await createTestDatabase();
+    const readUrl = await createTestDatabase();
+    const reader = await ExecutionStore.open({ connectionString: readUrl });
+    await reader.storeExecution({ goalText: 'only in the read database' });
+    await reader.close();
+    const store = await ExecutionStore.open({ connectionString: primaryUrl, readUrl });
+    const fixture = await seedUiHistory(store, primaryUrl);
+    const ui = await serveUi({ store, port: 0 });
+    try {
+      const list = (await (await fetch(new URL('/api/executions', ui.url))).json()) as {
+        items: Array<{ goalText: string }>;
+      };
+      expect(list.items.map((e) => e.goalText)).toEqual(['only in the read database']);
+      const page = await (await fetch(new URL('/jobs', ui.url))).text();
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? 'none';
+      const accepted = await fetch(
+        new URL(`/api/recommendations/${fixture.recommendationId}/accept`, ui.url),
+        { method: 'POST', headers: { 'x-csrf-token': csrf } },
+      );
+      expect(accepted.status).toBe(200);
+    } finally {
+      await ui.close();
+      await store.close();
+    }
+  });
+});

@@ -9,12 +9,14 @@ import { examples, wholeNumber } from '../options.js';
 import { startProgress } from '../progress.js';
 import { printReport } from '../report-text.js';
 import { writeDashboard } from './report.js';
+import { serveAndWait } from './serve.js';
 
 interface DemoCommandOptions extends DatabaseChoice {
   goals: number;
   seed?: number;
   html: string;
   fresh?: boolean;
+  serve?: boolean;
 }
 
 /** `demo`: the whole story in one command, on an embedded PostgreSQL unless told otherwise. */
@@ -37,7 +39,8 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       `embedded PostgreSQL kept in <dir>/pg, persistent between runs`,
       DEFAULT_EMBEDDED_DIR,
     )
-    .option('--no-embedded', 'use DATABASE_URL / POSTGRES_* instead (migrated if behind)');
+    .option('--no-embedded', 'use DATABASE_URL / POSTGRES_* instead (migrated if behind)')
+    .option('--no-serve', 'on a terminal, exit after the report instead of serving the web UI');
   examples(command, [
     'npm start                                   # = dendrite-history demo',
     'dendrite-history demo --goals 20000 --fresh',
@@ -94,6 +97,9 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         io.out(
           `next: npx dendrite-history top-tools${flag} · npx dendrite-history recommendations${flag} · npx dendrite-history report${flag} --html report.html`,
         );
+        // On a terminal the demo goes on as the web UI; without one (CI, pipes) it ends here.
+        if (io.tty !== undefined && opts.serve !== false)
+          await serveAndWait(io, store, { port: 4680, host: '127.0.0.1', anyPortIfBusy: true });
       },
       { migrate: true },
     );

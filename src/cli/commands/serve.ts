@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { serveUi } from '../../index.js';
+import { ConfigError, serveUi, type UiServer } from '../../index.js';
 import { withStore, type DatabaseChoice } from '../database.js';
 import type { CliIo } from '../io.js';
 import { addDatabaseOptions, examples, wholeNumber } from '../options.js';
@@ -48,16 +48,22 @@ export function registerServeCommand(program: Command, io: CliIo): void {
 export async function serveAndWait(
   io: CliIo,
   store: Parameters<typeof serveUi>[0]['store'],
-  opts: { port: number; host: string; authToken?: string | undefined },
+  opts: { port: number; host: string; authToken?: string | undefined; anyPortIfBusy?: boolean },
 ): Promise<void> {
   const shutdown = io.waitForShutdown();
   const token = opts.authToken ?? (io.env.DENDRITE_UI_TOKEN || undefined);
-  const server = await serveUi({
-    store,
-    port: opts.port,
-    host: opts.host,
-    ...(token === undefined ? {} : { authToken: token }),
-    onError: (error) => io.err(`serve: ${error.message}`),
+  const start = (port: number): Promise<UiServer> =>
+    serveUi({
+      store,
+      port,
+      host: opts.host,
+      ...(token === undefined ? {} : { authToken: token }),
+      onError: (error) => io.err(`serve: ${error.message}`),
+    });
+  // The demo takes any free port when the usual one is taken; `serve --port` means that port.
+  const server = await start(opts.port).catch(async (error: unknown) => {
+    if (opts.anyPortIfBusy && error instanceof ConfigError) return await start(0);
+    throw error;
   });
   io.out(
     `web UI on ${server.url} (${store.describe()})${token === undefined ? '' : ' · sign in with the access token'}`,
