@@ -1,4 +1,12 @@
+import {
+  maskConnectionString,
+  parseConnectionString,
+  type TlsSettings,
+} from './connection-string.js';
 import { ConfigError } from './errors.js';
+
+export { maskConnectionString };
+export type { TlsSettings };
 
 /** Where and how to connect. Everything is validated once, here. */
 export interface DatabaseConfig {
@@ -18,6 +26,14 @@ export interface DatabaseConfig {
   poolMax: number;
   /** Optional replica for analytics reads (from `POSTGRES_READ_URL`). Writes and jobs never use it. */
   readUrl?: string | undefined;
+  /** TLS (from `sslmode`, `sslrootcert`, `sslcert`, `sslkey` in the URL). Default: none, plain TCP. */
+  tls?: TlsSettings | undefined;
+  /** Name shown in pg_stat_activity (`application_name`). Default: `dendrite-history` per pool. */
+  applicationName?: string | undefined;
+  /** Server options sent when connecting (`options=-c search_path=app`). Default none. */
+  options?: string | undefined;
+  /** Connect timeout in ms (`connect_timeout`, in seconds, in the URL; 0 waits for ever). Default 10 s. */
+  connectTimeoutMs?: number | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -43,36 +59,28 @@ function intFrom(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-/** Parses a postgres:// URL into parts; the message on failure never echoes the password. */
+/**
+ * Parses a postgres:// URL (libpq's parameters included: sslmode, sslrootcert, application_name,
+ * options, connect_timeout, ...). A malformed URL is a ConfigError that never echoes the password.
+ */
 export function parseDatabaseUrl(
   url: string,
   name = 'DATABASE_URL',
-): Pick<DatabaseConfig, 'host' | 'port' | 'database' | 'user' | 'password'> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError(
-      `${name} is not a valid URL (expected postgres://user:password@host:5432/database): ${maskConnectionString(url)}`,
-    );
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
-    throw new ConfigError(
-      `${name} must start with postgres:// or postgresql://, got ${parsed.protocol}//`,
-    );
-  const port = parsed.port === '' ? 5432 : Number(parsed.port);
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (database === '')
-    throw new ConfigError(
-      `${name} names no database (add /dbname after the host): ${maskConnectionString(url)}`,
-    );
-  return {
-    host: decodeURIComponent(parsed.hostname) || DEFAULTS.host,
-    port,
-    database,
-    user: decodeURIComponent(parsed.username) || DEFAULTS.user,
-    password: decodeURIComponent(parsed.password),
+): Omit<DatabaseConfig, 'poolMin' | 'poolMax' | 'readUrl'> {
+  const settings = parseConnectionString(url, name, { host: DEFAULTS.host, user: DEFAULTS.user });
+  const config: Omit<DatabaseConfig, 'poolMin' | 'poolMax' | 'readUrl'> = {
+    host: settings.host,
+    port: settings.port,
+    database: settings.database,
+    user: settings.user,
+    password: settings.password,
   };
+  // Only what the URL says: absent keys keep configs equal to those built by hand.
+  if (settings.tls !== undefined) config.tls = settings.tls;
+  if (settings.applicationName !== undefined) config.applicationName = settings.applicationName;
+  if (settings.options !== undefined) config.options = settings.options;
+  if (settings.connectTimeoutMs !== undefined) config.connectTimeoutMs = settings.connectTimeoutMs;
+  return config;
 }
 
 /** Reads the environment into a validated config. Throws ConfigError with what to fix. */
@@ -103,18 +111,14 @@ export function loadConfig(env: Env = process.env): DatabaseConfig {
 export function configFromUrl(
   url: string,
   overrides: Partial<DatabaseConfig> = {},
+  name = 'connectionString',
 ): DatabaseConfig {
   return {
-    ...parseDatabaseUrl(url),
+    ...parseDatabaseUrl(url, name),
     poolMin: DEFAULTS.poolMin,
     poolMax: DEFAULTS.poolMax,
     ...overrides,
   };
-}
-
-/** The connection string with its password replaced by `***`, safe to print. */
-export function maskConnectionString(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)([^@]*)@/i, '$1***@');
 }
 
 /** A printable description of where a config points: user@host:port/db, no password. */

@@ -55,8 +55,14 @@ export class ConnectionError extends DendriteError {
 
 /** The server refused the credentials. The message never holds the password. */
 export class AuthenticationError extends DendriteError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** 'missing': no password was given and the server asked for one; 'rejected': it was refused. */
+  readonly reason: 'missing' | 'rejected';
+  constructor(
+    message: string,
+    options?: { cause?: unknown; reason?: 'missing' | 'rejected' | undefined },
+  ) {
     super('AUTHENTICATION', message, options);
+    this.reason = options?.reason ?? 'rejected';
   }
 }
 

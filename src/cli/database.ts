@@ -104,6 +104,7 @@ function describe(config: DatabaseConfig, embedded: boolean): TargetDescription 
     user: config.user,
     database: config.database,
     embedded,
+    ...(config.tls === undefined ? {} : { tlsMode: config.tls.mode }),
   };
 }
 

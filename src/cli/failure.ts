@@ -28,6 +28,26 @@ export interface TargetDescription {
    * localhost:5432. Default false.
    */
   composeFits?: boolean;
+  /** The TLS mode the connection string asked for, when it asked for one. */
+  tlsMode?: string;
+}
+
+/** An uncoded failure of a connection that asked for TLS (pg: "The server does not support SSL"). */
+function tlsFailure(
+  error: unknown,
+  where: string,
+  target: TargetDescription | undefined,
+): CliFailure | undefined {
+  if (target?.tlsMode === undefined) return undefined;
+  const inner = codeOf(error) === 'CONNECTION' ? (error as { cause?: unknown }).cause : error;
+  if (inner === undefined || codeOf(inner) !== undefined) return undefined;
+  return new CliFailure(
+    [
+      `PostgreSQL at ${where}: the TLS connection (sslmode asked for ${target.tlsMode}) failed: ${inner instanceof Error ? inner.message : String(inner)}.`,
+      '  If the server has no TLS, leave sslmode out of the URL (or set sslmode=disable).',
+    ].join('\n'),
+    EXIT_USAGE,
+  );
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -47,6 +67,61 @@ function sqlStateOf(error: unknown): string | undefined {
   return code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+// Node's codes for a server certificate that failed the checks sslmode asked for.
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function tlsCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const code = codeOf(e);
+    if (code !== undefined && TLS_CODES.has(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function authenticationFailure(
+  error: unknown,
+  where: string,
+  target: TargetDescription | undefined,
+): CliFailure {
+  const user = target?.user ?? '?';
+  if ((error as { reason?: unknown }).reason === 'missing')
+    return new CliFailure(
+      [
+        `no password given for user "${user}": PostgreSQL at ${where} asks for one.`,
+        '  Set POSTGRES_PASSWORD, or put it in DATABASE_URL (after the user name and a colon, before the @).',
+      ].join('\n'),
+      EXIT_USAGE,
+    );
+  if (sqlStateOf(error) === '28000')
+    return new CliFailure(
+      [
+        `PostgreSQL at ${where} does not accept this connection for user "${user}" (its pg_hba.conf allows no such user, database, address or encryption).`,
+        '  If it asks for TLS, add ?sslmode=require (or verify-full) to DATABASE_URL.',
+      ].join('\n'),
+      EXIT_USAGE,
+    );
+  return new CliFailure(
+    [
+      `password rejected for user "${user}" by PostgreSQL at ${where}.`,
+      '  Check POSTGRES_PASSWORD, or the password part of DATABASE_URL (it is not shown here).',
+    ].join('\n'),
+    EXIT_USAGE,
+  );
+}
+
 /**
  * Turns any error into a message a person can act on and an exit code. Decides by the errors'
  * stable `code`s and SQLSTATEs, never by message text.
@@ -55,6 +130,19 @@ export function describeFailure(error: unknown, target?: TargetDescription): Cli
   if (error instanceof CliFailure) return error;
   const message = error instanceof Error ? error.message : String(error);
   const where = target === undefined ? 'the server' : `${target.host}:${target.port}`;
+  const tls = tlsCode(error);
+  if (tls !== undefined)
+    return new CliFailure(
+      [
+        `PostgreSQL at ${where}: its TLS certificate was refused (${tls}: ${message}).`,
+        "  With sslmode=verify-ca or verify-full, sslrootcert must name the CA that signed the server's certificate; verify-full also needs the host name in it.",
+      ].join('\n'),
+      EXIT_USAGE,
+    );
+  const tlsFailed = tlsFailure(error, where, target);
+  if (tlsFailed !== undefined) return tlsFailed;
+  if (sqlStateOf(error) === '28P01' || sqlStateOf(error) === '28000')
+    return authenticationFailure(error, where, target);
   switch (codeOf(error)) {
     case 'CONNECTION': {
       if (target?.embedded) return new CliFailure(message, EXIT_USAGE);
@@ -70,13 +158,7 @@ export function describeFailure(error: unknown, target?: TargetDescription): Cli
       );
     }
     case 'AUTHENTICATION':
-      return new CliFailure(
-        [
-          `PostgreSQL at ${where} rejected the password for user "${target?.user ?? '?'}".`,
-          '  Check POSTGRES_PASSWORD, or the password part of DATABASE_URL (it is not shown here).',
-        ].join('\n'),
-        EXIT_USAGE,
-      );
+      return authenticationFailure(error, where, target);
     case 'SCHEMA_BEHIND': {
       const pending = (error as { pending?: string[] }).pending ?? [];
       return new CliFailure(

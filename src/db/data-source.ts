@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../config.js';
 import { entities } from '../entities/index.js';
+import { clientConfig } from './client-config.js';
 import { migrations } from '../../migrations/index.js';
 
 export const MIGRATIONS_TABLE = 'dendrite_migrations';
@@ -25,7 +26,8 @@ export function createDataSource(
     migrationsTransactionMode: 'all',
     synchronize: false,
     logging: false,
-    extra: { max: options.poolMax ?? 2, application_name: 'dendrite-history:migrate' },
+    // pg's own settings (TLS, timeouts, a password asked for only when needed) win over TypeORM's.
+    extra: { ...clientConfig(config, 'dendrite-history:migrate'), max: options.poolMax ?? 2 },
   });
 }
 

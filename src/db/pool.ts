@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describeConfig, type DatabaseConfig } from '../config.js';
+import { clientConfig } from './client-config.js';
 
 // int8 (count(*), bigint ids) arrives as a string by default; counts here fit in a double. Set per
 // pool, never globally, so the host application's own pg usage is untouched.
@@ -29,16 +30,10 @@ export interface PoolOptions {
 /** A pg pool for a config. Idle-client errors never crash the process. */
 export function createPool(config: DatabaseConfig, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
-    host: config.host,
-    port: config.port,
-    database: config.database,
-    user: config.user,
-    password: config.password,
+    ...clientConfig(config, options.applicationName ?? 'dendrite-history'),
     min: config.poolMin,
     max: config.poolMax,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
-    application_name: options.applicationName ?? 'dendrite-history',
     types: poolTypes as pg.CustomTypesConfig,
     ...(options.statementTimeoutMs === undefined
       ? {}
