@@ -116,7 +116,7 @@ describe('dendrite-history command line', () => {
     const wrong = 'definitely-not-it-4711';
     const run = await cli(['top-tools'], { env: { DATABASE_URL: withPassword(url, wrong) } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/rejected the password for user "[^"]+"/);
+    expect(run.stderr).toMatch(/password rejected for user "[^"]+"/);
     expect(run.stderr).toContain('POSTGRES_PASSWORD');
     expect(run.stderr + run.stdout).not.toContain(wrong);
     expect(run.stderr + run.stdout).not.toContain(password);
