@@ -62,6 +62,8 @@ describe('the packed package, installed in a user project', () => {
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/src/cli/main.js');
+    // The dashboard's browser script, compiled by its own tsconfig, read at render time.
+    expect(files).toContain('dist/src/analytics/client/dashboard.js');
     expect(files.some((f) => f.startsWith('dist/migrations/'))).toBe(true);
     expect(files.some((f) => f.startsWith('dist/jobs/'))).toBe(true);
     expect(files.filter((f) => /^dist\/(test|bench)\//.test(f))).toEqual([]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { JsonValue } from '../json/sanitize.js';
-import { REPORT_CLIENT_SCRIPT } from './report-client.js';
+import { dashboardScript } from './report-client.js';
 import type { ReportModel } from './report-model.js';
 
 let chartJsSource: string | undefined;
@@ -44,6 +44,8 @@ const when = (iso: string): string => iso.replace('T', ' ').replace(/:\d\d\.\d{3
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 function formatEvidenceValue(key: string, value: JsonValue): string {
+  // A missing value reads as such, never as a raw "null": a date that never happened is "never".
+  if (value === null) return /(^last|used|at)$|^last/i.test(key) ? 'never' : '–';
   if (typeof value === 'number') {
     if (/rate|share|ratio|drop/i.test(key) && value >= -1 && value <= 1) return pct(value);
     if (/ms$/i.test(key)) return ms(value);
@@ -94,14 +96,14 @@ function recommendationsSection(model: ReportModel): string {
   const rows = items
     .map(
       (r) => `<tr>
+        <td class="num id">#${escapeHtml(r.id)}</td>
         <td><span class="badge ${escapeHtml(r.action)}">${escapeHtml(r.action)}</span></td>
         <td class="tool">${escapeHtml(r.toolName)}</td>
         <td>${escapeHtml(r.reason)}<div class="evidence">${evidenceHtml(r.evidence)}</div></td>
-        <td class="num">#${escapeHtml(r.id)}</td>
       </tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>action</th><th>tool</th><th>why, and the evidence</th><th class="num">id</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="recommendations"><thead><tr><th class="num">id</th><th>action</th><th>tool</th><th>why, and the evidence</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function jobsSection(model: ReportModel): string {
@@ -151,9 +153,10 @@ const STYLE = `
 body { margin: 0; background: var(--bg); color: var(--ink); font-size: 14px; }
 header { background: linear-gradient(120deg, #312e81, #4f46e5 60%, #7c3aed); color: #fff; padding: 22px 32px 64px; }
 header h1 { margin: 0 0 4px; font-size: 22px; font-weight: 650; letter-spacing: -0.01em; }
-header p { margin: 0; opacity: 0.85; }
+header p { margin: 0; opacity: 0.85; line-height: 1.6; }
+.stamp { white-space: nowrap; }
 main { max-width: 1360px; margin: -48px auto 40px; padding: 0 24px; }
-.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 14px; margin-bottom: 18px; }
+.kpis { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 14px; margin-bottom: 18px; }
 .kpi { background: var(--card); border-radius: 12px; padding: 14px 18px; box-shadow: 0 1px 3px rgba(15,23,42,.08), 0 4px 14px rgba(15,23,42,.05); }
 .kpi .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .06em; }
 .kpi .value { font-size: 26px; font-weight: 650; margin-top: 4px; font-variant-numeric: tabular-nums; }
@@ -184,7 +187,13 @@ tr:last-child td { border-bottom: none; }
 .empty { color: var(--muted); font-style: italic; margin: 8px 0; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; background: #f1f5f9; padding: 1px 5px; border-radius: 4px; font-style: normal; }
 footer { text-align: center; color: var(--muted); font-size: 12px; margin: 24px 0 32px; }
-@media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
+@media (max-width: 900px) { .grid { grid-template-columns: 1fr; } .kpi { padding: 12px 14px; } .kpi .value { font-size: 22px; } .kpi .label { font-size: 11px; letter-spacing: .03em; } }
+@media (max-width: 700px) { .kpis { grid-template-columns: repeat(6, minmax(0, 1fr)); } .kpi { grid-column: span 2; } .kpi:nth-child(4), .kpi:nth-child(5) { grid-column: span 3; } }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: -4px 0 10px; color: var(--muted); font-size: 12px; }
+.legend-item { display: inline-flex; align-items: center; gap: 6px; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; }
+.swatch.mark { width: auto; height: auto; border-radius: 0; font-size: 12px; line-height: 1; }
+td.id { color: var(--muted); }
 `;
 
 /** One self-contained HTML page (Chart.js and the data inlined): opens offline, from a file. */
@@ -206,7 +215,7 @@ export function renderReportHtml(model: ReportModel): string {
 <body>
 <header>
   <h1>dendrite-history · execution dashboard</h1>
-  <p>${escapeHtml(model.database)} · last ${model.window.days} days (since ${escapeHtml(when(model.window.since))}) · generated ${escapeHtml(when(model.generatedAt))}</p>
+  <p><span class="stamp">${escapeHtml(model.database)}</span> · <span class="stamp">last ${model.window.days} days</span> <span class="stamp">(since ${escapeHtml(when(model.window.since))})</span> · <span class="stamp">generated ${escapeHtml(when(model.generatedAt))}</span></p>
 </header>
 <main>
   <section class="kpis">
@@ -217,9 +226,9 @@ export function renderReportHtml(model: ReportModel): string {
     ${kpi('Open recommendations', model.recommendations.available ? String(model.recommendations.items.length) : '–', 'from the weekly lifecycle job')}
   </section>
   <section class="grid">
-    <div class="card"><h2>Success rate per tool</h2><p class="hint">Point: observed rate. Bar: ${confidence} Wilson interval — narrow when a tool has many runs. ✦ = AI-generated.</p><div class="chart"><canvas id="chart-success"></canvas></div></div>
-    <div class="card"><h2>Latency per tool</h2><p class="hint">Median (p50) and p95 duration of a tool run, log scale, slowest p95 first.</p><div class="chart"><canvas id="chart-latency"></canvas></div></div>
-    <div class="card wide"><h2>Executions and failures over time</h2><p class="hint">Goal executions per ${model.window.bucket}, split by outcome, with the failure rate.</p><div class="chart"><canvas id="chart-timeline"></canvas></div></div>
+    <div class="card"><h2>Success rate per tool</h2><p class="hint">Ranked by the lower end of the ${confidence} Wilson interval (bar), so a tool with few runs does not outrank a proven one. Point: observed rate. The axis starts near the lowest interval, not at 0%.</p><div class="legend" id="chart-success-legend"></div><div class="chart"><canvas id="chart-success"></canvas></div></div>
+    <div class="card"><h2>Latency per tool</h2><p class="hint">Median (p50) and p95 duration of a tool run, log scale, slowest p95 first. ✦ = AI-generated.</p><div class="chart"><canvas id="chart-latency"></canvas></div></div>
+    <div class="card wide"><h2>Executions and failures over time</h2><p class="hint">Goal executions per ${model.window.bucket}, split by outcome, with the failure rate and its ${confidence} band (right axis, scaled to the data). A ${model.window.bucket} with fewer than 10 runs shows only its band; pale dashed bars and a dashed line mark a ${model.window.bucket} the window covers only in part.</p><div class="chart"><canvas id="chart-timeline"></canvas></div></div>
     <div class="card"><h2>Feedback ratings</h2><p class="hint">How users rated executions (1 to 5 stars).</p><div class="chart"><canvas id="chart-ratings"></canvas></div></div>
     <div class="card"><h2>Success rate per intent</h2><p class="hint">Share of goals that succeeded, by the intent the orchestrator picked.</p><div class="chart"><canvas id="chart-intents"></canvas></div></div>
     <div class="card wide"><h2>Open lifecycle recommendations</h2><p class="hint">What the weekly job suggests doing with each tool, and the numbers behind it. Accept or dismiss with <code>dendrite-history recommendations accept|dismiss &lt;id&gt;</code>.</p>${recommendationsSection(model)}</div>
@@ -230,7 +239,7 @@ export function renderReportHtml(model: ReportModel): string {
 <footer>dendrite-history · self-contained report, no network needed · charts by Chart.js (MIT)</footer>
 <script id="report-data" type="application/json">${scriptJson(model)}</script>
 <script>${chartJs()}</script>
-<script>${REPORT_CLIENT_SCRIPT}</script>
+<script type="module">${dashboardScript()}</script>
 </body>
 </html>
 `;

@@ -1,14 +1,8 @@
 import type { ExecutionStore } from '../index.js';
 import { portsOf } from '../schema/ports.js';
+import type { IntentSuccess } from './report-types.js';
 
-export interface IntentSuccess {
-  /** The intent recorded with the executions (null when none was). */
-  intent: string | null;
-  /** Executions with an outcome (success true or false). */
-  executions: number;
-  /** Share that succeeded, or null with none. */
-  successRate: number | null;
-}
+export type { IntentSuccess } from './report-types.js';
 
 /** Success rate per intent, busiest first; all history unless `since` is given. */
 export async function successRateByIntent(

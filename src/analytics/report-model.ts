@@ -1,99 +1,26 @@
 import type { ExecutionStore } from '../index.js';
 import type { JsonValue } from '../json/sanitize.js';
-import { successRateByIntent, type IntentSuccess } from './report-intents.js';
+import { successRateByIntent } from './report-intents.js';
 import { portsOf } from '../schema/ports.js';
+import { wilsonInterval } from '../stats/wilson.js';
+import type {
+  ReportModel,
+  ReportOptions,
+  ReportRecommendation,
+  TimelinePoint,
+  ToolReportRow,
+} from './report-types.js';
 
-export interface ReportOptions {
-  /** How many days back the report looks. Default 30. */
-  days?: number;
-  /** The z of the success-rate intervals. Default 1.96 (95%). */
-  z?: number;
-  /** At most this many recommendations and job runs. Default 50. */
-  limit?: number;
-  /** "Now" for the window. Default the current time. */
-  now?: Date;
-}
-
-export interface ToolReportRow {
-  toolName: string;
-  total: number;
-  successes: number;
-  successRate: number;
-  /** Wilson score interval of the success rate. */
-  interval: [number, number];
-  p50Ms: number | null;
-  p95Ms: number | null;
-  lastUsed: string;
-  /** True when the AI generated this tool (it has tool_creation_events). */
-  generated: boolean;
-}
-
-export interface ReportRecommendation {
-  id: string;
-  toolName: string;
-  action: string;
-  reason: string;
-  evidence: JsonValue;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ReportJobRun {
-  id: string;
-  jobName: string;
-  trigger: string;
-  status: string;
-  instanceId: string;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  summary: JsonValue | null;
-}
-
-/** Everything the text report and the HTML dashboard show; plain JSON (dates as ISO strings). */
-export interface ReportModel {
-  generatedAt: string;
-  /** user@host:port/db, never the password. */
-  database: string;
-  window: { since: string; days: number; bucket: 'hour' | 'day'; confidence: number };
-  totals: {
-    executions: number;
-    successRate: number | null;
-    toolRuns: number;
-    tools: number;
-    ratings: number;
-    averageRating: number | null;
-  };
-  tools: ToolReportRow[];
-  timeline: Array<{ bucket: string; executions: number; failures: number }>;
-  ratings: Array<{ rating: number; count: number }>;
-  intents: IntentSuccess[];
-  generatedTools: Array<{
-    toolName: string;
-    createdAt: string;
-    attempts: number;
-    validationPassed: boolean;
-    runs: number;
-    successRate: number | null;
-  }>;
-  /**
-   * Tools that clearly underperform: from the newest daily-low-performers job run when there is
-   * one, else the tools whose whole interval lies below `LOW_PERFORMER_CEILING`.
-   */
-  lowPerformers: {
-    source: 'daily-low-performers' | 'interval';
-    items: Array<{
-      toolName: string;
-      total: number;
-      successRate: number;
-      interval: [number, number];
-    }>;
-  };
-  /** `available` is false while the learning loop's tables are not migrated. */
-  recommendations: { available: boolean; items: ReportRecommendation[] };
-  jobs: { available: boolean; items: ReportJobRun[] };
-}
+export type {
+  IntentSuccess,
+  ReportJobRun,
+  ReportModel,
+  ReportOptions,
+  ReportRecommendation,
+  TimelinePoint,
+  ToolRanking,
+  ToolReportRow,
+} from './report-types.js';
 
 /** Without a low-performers job run, a tool whose interval's top is below this is listed. */
 export const LOW_PERFORMER_CEILING = 0.6;
@@ -174,7 +101,15 @@ export async function buildReport(
     lastUsed: iso(r.last_used),
     generated: r.generated === true,
   }));
+  // One ranking: the Wilson lower bound, then runs, then name (the SQL hands them over by raw rate).
+  toolRows.sort(
+    (a, b) =>
+      b.interval[0] - a.interval[0] ||
+      b.total - a.total ||
+      (a.toolName < b.toolName ? -1 : a.toolName > b.toolName ? 1 : 0),
+  );
   const byTool = new Map(toolRows.map((row) => [row.toolName, row]));
+  const bucketMs = bucket === 'hour' ? 3_600_000 : 86_400_000;
   return {
     generatedAt: now.toISOString(),
     database: store.describe(),
@@ -187,6 +122,7 @@ export async function buildReport(
       ratings: num(t.ratings ?? 0),
       averageRating: optNum(t.avg_rating),
     },
+    toolRanking: 'wilson-lower-bound',
     tools: toolRows,
     lowPerformers: ((): ReportModel['lowPerformers'] => {
       const fromJob = lowPerformersFrom(lowJob?.[0]?.summary);
@@ -203,11 +139,18 @@ export async function buildReport(
           })),
       };
     })(),
-    timeline: timeline.map((r) => ({
-      bucket: iso(r.bucket),
-      executions: num(r.executions),
-      failures: num(r.failures),
-    })),
+    timeline: timeline.map((r): TimelinePoint => {
+      const start = new Date(r.bucket as string | Date).getTime();
+      const executions = num(r.executions);
+      const failures = num(r.failures);
+      return {
+        bucket: iso(r.bucket),
+        executions,
+        failures,
+        partial: start < since.getTime() || start + bucketMs > now.getTime(),
+        failureInterval: executions === 0 ? null : wilsonInterval(failures, executions, z),
+      };
+    }),
     ratings: ratings.map((r) => ({ rating: num(r.rating), count: num(r.count) })),
     intents,
     generatedTools: generated.map((r) => {
@@ -223,15 +166,18 @@ export async function buildReport(
     }),
     recommendations: {
       available: hasRecommendations,
-      items: (recommendations ?? []).map((r) => ({
-        id: String(r.id),
-        toolName: r.tool_name as string,
-        action: r.action as string,
-        reason: r.reason as string,
-        evidence: (r.evidence as JsonValue) ?? {},
-        createdAt: iso(r.created_at),
-        updatedAt: iso(r.updated_at),
-      })),
+      items: (recommendations ?? [])
+        .map((r): ReportRecommendation => ({
+          id: String(r.id),
+          toolName: r.tool_name as string,
+          action: r.action as string,
+          reason: r.reason as string,
+          evidence: (r.evidence as JsonValue) ?? {},
+          createdAt: iso(r.created_at),
+          updatedAt: iso(r.updated_at),
+        }))
+        // In id order, like the CLI's list: the id is what `recommendations accept <id>` takes.
+        .sort((a, b) => Number(a.id) - Number(b.id)),
     },
     jobs: {
       available: hasJobs,

@@ -10,7 +10,7 @@ export function printReport(io: CliIo, model: ReportModel, options: { top?: numb
     `${t.executions} goals, ${t.toolRuns} tool runs over ${t.tools} tools in the last ${model.window.days} days · success ${percent(t.successRate)} · ${t.ratings} ratings, average ${t.averageRating === null ? '–' : t.averageRating.toFixed(2)}`,
   );
 
-  heading(io, `Top tools (by success rate, ${confidence} interval)`);
+  heading(io, `Top tools (ranked by the lower bound of the ${confidence} interval)`);
   const ranked = [...model.tools]
     .sort((a, b) => b.interval[0] - a.interval[0] || b.total - a.total)
     .slice(0, options.top ?? 10);

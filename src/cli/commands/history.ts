@@ -94,7 +94,9 @@ export function registerHistoryCommands(program: Command, io: CliIo): void {
 
   const top = program
     .command('top-tools')
-    .description('tools ranked by success rate, then volume')
+    .description(
+      'tools ranked by raw success rate, then volume (report and rank use the Wilson lower bound)',
+    )
     .option('--limit <n>', 'how many tools', wholeNumber(1, 10_000), 20)
     .option('--min-executions <n>', 'ignore tools with fewer runs', wholeNumber(0, 1e12), 3);
   addJsonOption(addDatabaseOptions(top));
