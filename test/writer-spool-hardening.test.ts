@@ -2,7 +2,6 @@
 // processes whose PID is now someone else's, poison and damaged lines, a full disk, a folder shared
 // by two databases. Real PostgreSQL, real files; a stopped proxy stands for a database that is away.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +20,11 @@ import { Spool } from '../src/writer/spool.js';
 import { nodeSpoolIo, type SpoolIo } from '../src/writer/spool-io.js';
 import { SpoolTarget, serverKey } from '../src/writer/spool-target.js';
 import type { HistoryUnit } from '../src/writer/unit.js';
+import {
+  legacySpoolName as legacyName,
+  spoolLine as line,
+  spoolUnit as unit,
+} from './helpers/spool-units.js';
 import { createTestDatabase, openTestStore } from './helpers/db.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
@@ -42,36 +46,6 @@ afterAll(async () => {
 let dirs = 0;
 const newDir = () => path.join(root, `s${++dirs}`);
 
-/** One run as the spool holds it, with `tools` tool runs. */
-function unit(tools = 1): HistoryUnit {
-  const executionId = randomUUID();
-  const createdAt = new Date();
-  return {
-    execution: {
-      executionId,
-      goalId: null,
-      goalText: 'spooled goal',
-      intent: null,
-      success: true,
-      error: null,
-      durationMs: 5,
-      createdAt,
-      metadata: '{}',
-    },
-    tools: Array.from({ length: tools }, () => ({
-      callId: randomUUID(),
-      executionId,
-      toolName: 'alpha_tool',
-      parameters: '{"a":1}',
-      result: null,
-      success: true,
-      error: null,
-      durationMs: 1,
-      createdAt,
-    })),
-  };
-}
-
 /** The key the writer names files for this test's database with. */
 async function targetKey(): Promise<string> {
   return serverKey(await portsOf(store).sink.serverTarget());
@@ -85,10 +59,6 @@ async function spoolFor(dir: string): Promise<Spool> {
   spool.setTarget(target);
   return spool;
 }
-
-const line = (u: HistoryUnit) => `${JSON.stringify(u)}\n`;
-const legacyName = (pid: number, state = 'open') =>
-  `${String(Date.now()).padStart(15, '0')}-000001-abcdef.${state}.${pid}.jsonl`;
 
 async function stored(units: HistoryUnit[]): Promise<{ executions: number; tools: number }> {
   const ids = units.map((u) => u.execution.executionId);
