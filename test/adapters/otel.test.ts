@@ -213,4 +213,27 @@ describe('HistorySpanProcessor', () => {
     expect(tools[0]).toMatchObject({ tool_name: 'weather', success: true, result: WEATHER_RESULT });
     await provider.shutdown();
   });
+
+  it('records a span whose GenAI attributes were set only after it started', async () => {
+    const processor = new HistorySpanProcessor({ store, spoolDir: await spoolDir() });
+    const { provider, tracer } = await tracerWith(processor);
+    const goal = 'otel attributes after start';
+    const span = tracer.startSpan('chat');
+    span.setAttributes({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: goal }]),
+      'gen_ai.response.model': 'gpt-late',
+      'gen_ai.usage.input_tokens': 3,
+      'gen_ai.usage.output_tokens': 2,
+    });
+    span.end();
+    await processor.forceFlush();
+    const executions = await executionsOf(db, goal);
+    expect(executions).toHaveLength(1);
+    expect(executions[0]).toMatchObject({
+      success: true,
+      metadata: { model: 'gpt-late', usage: { inputTokens: 3, outputTokens: 2, totalTokens: 5 } },
+    });
+    await provider.shutdown();
+  });
 });

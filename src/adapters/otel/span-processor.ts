@@ -90,10 +90,16 @@ export class HistorySpanProcessor implements SpanProcessor {
 
   private ended(span: ReadableSpan): void {
     const { traceId, spanId } = span.spanContext();
-    const runId = this.spans.get(`${traceId}:${spanId}`);
-    if (runId === undefined) return;
     const attributes = span.attributes;
     const kind = kindOf(attributes);
+    let runId = this.spans.get(`${traceId}:${spanId}`);
+    if (runId === undefined) {
+      // GenAI attributes set only after the span started: recorded now, from the span alone.
+      if (kind === 'other') return;
+      this.started(span);
+      runId = this.spans.get(`${traceId}:${spanId}`);
+      if (runId === undefined) return;
+    }
     const run = this.runs.get(runId);
     const isRoot = runId === `otel:${traceId}:${spanId}`;
     if (kind === 'tool') {
