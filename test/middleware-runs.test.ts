@@ -332,3 +332,74 @@ describe('field-level repair', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('field-level repair, every field × hostile values', () => {
+  const unprintable = {
+    toString() {
+      throw new Error('no string');
+    },
+    get boom() {
+      throw new Error('getter');
+    },
+  };
+  const hostile: unknown[] = [
+    undefined,
+    null,
+    NaN,
+    -1,
+    Infinity,
+    1e20,
+    -8.64e15,
+    '',
+    'garbage',
+    {},
+    [],
+    Symbol('s'),
+    10n,
+    new Date(NaN),
+    () => 1,
+    unprintable,
+  ];
+  const fields = [
+    'toolName',
+    'parameters',
+    'startedAt',
+    'success',
+    'result',
+    'error',
+    'durationMs',
+    'endedAt',
+  ];
+
+  it('keeps the run and its tool runs whatever one tool field holds', async () => {
+    const em = new EventEmitter();
+    const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    const errors: Error[] = [];
+    handle.on('error', (e) => errors.push(e));
+    let n = 0;
+    for (const field of fields)
+      for (const value of hostile) {
+        const runId = `fuzz_${n++}`;
+        em.emit('process:start', { runId, goalText: 'hostile field' });
+        const start = { runId, callId: 'a', toolName: 'ok_tool', parameters: { p: 1 } };
+        const end = { runId, callId: 'a', toolName: 'ok_tool', success: true, result: 1 };
+        if (field === 'toolName' || field === 'parameters' || field === 'startedAt')
+          em.emit('tool:start', { ...start, [field]: value });
+        else em.emit('tool:start', start);
+        em.emit('tool:end', field in end ? { ...end, [field]: value } : { ...end, [field]: value });
+        em.emit('tool:end', { runId, callId: 'b', toolName: 'only_end', [field]: value });
+        em.emit('process:end', { runId, result: { success: true } });
+      }
+    await handle.close();
+    expect(errors).toEqual([]);
+    expect(handle.stats()).toMatchObject({ rejected: 0, dropped: 0 });
+    const counts = (
+      await db.query(
+        `SELECT count(DISTINCT e.execution_id)::int AS runs, count(t.id)::int AS tools
+           FROM executions e LEFT JOIN tool_executions t USING (execution_id)
+          WHERE e.goal_text = 'hostile field'`,
+      )
+    ).rows[0];
+    expect(counts).toEqual({ runs: n, tools: 2 * n });
+  });
+});

@@ -10,7 +10,7 @@ import type {
   ToolEndEvent,
   ToolStartEvent,
 } from './contract.js';
-import { pickFor, readResult } from './rows.js';
+import { pickFor, readResult, safeString } from './rows.js';
 import type { SelectedTool } from './run-inputs.js';
 import { RunRecorder, type CloseReport, type RecorderOptions } from './run-recorder.js';
 
@@ -181,7 +181,7 @@ function selectedTools(
   for (let i = 0; i < names.length; i++) {
     const raw: unknown = names[i];
     if (raw === undefined || raw === null) continue;
-    const name = String(raw);
+    const name = safeString(raw);
     out.push({
       toolName: name,
       parameters: pickFor(fields.toolParameters, name, i, names.length),

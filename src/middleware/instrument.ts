@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { newId } from '../ids.js';
 import type { OrchestratorEvents } from './contract.js';
 import { runContext } from './run-context.js';
+import { safeString } from './rows.js';
 import { isStreamResult, watchStream } from './stream-end.js';
 
 /** Anything with a `process(goal)` method, sync or async. */
@@ -48,7 +49,16 @@ export class Instrumentation<O extends Processable> extends EventEmitter<Orchest
 
 const INSTRUMENTED = Symbol('dendrite-history.instrumented');
 
+/** The goal's text and id, read without ever throwing (a hostile goal is the orchestrator's). */
 function describeGoal(goal: unknown): { goalText: string; goalId: string | number | undefined } {
+  try {
+    return readGoal(goal);
+  } catch {
+    return { goalText: '', goalId: undefined };
+  }
+}
+
+function readGoal(goal: unknown): { goalText: string; goalId: string | number | undefined } {
   if (typeof goal === 'string') return { goalText: goal, goalId: undefined };
   if (typeof goal === 'object' && goal !== null) {
     const g = goal as Record<string, unknown>;
@@ -59,7 +69,7 @@ function describeGoal(goal: unknown): { goalText: string; goalId: string | numbe
       goalId: typeof id === 'string' || typeof id === 'number' ? id : undefined,
     };
   }
-  return { goalText: goal === undefined ? '' : String(goal), goalId: undefined };
+  return { goalText: goal === undefined ? '' : safeString(goal), goalId: undefined };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -105,11 +115,17 @@ export function instrument(target: Processable | ProcessFn): Instrumentation<Pro
       events.emit('process:end', { runId, result });
       return result;
     }
-    return watchStream(result, {
-      end: () => events.emit('process:end', { runId, result: undefined }),
-      error: (error) => events.emit('process:error', { runId, error }),
-      abandon: (reason) => events.emit('process:abandon', { runId, reason }),
-    });
+    try {
+      return watchStream(result, {
+        end: () => events.emit('process:end', { runId, result: undefined }),
+        error: (error) => events.emit('process:error', { runId, error }),
+        abandon: (reason) => events.emit('process:abandon', { runId, reason }),
+      });
+    } catch {
+      // A stream that cannot be watched (a hostile object) is handed back as it is, its run ended.
+      events.emit('process:end', { runId, result: undefined });
+      return result;
+    }
   }
   function process(this: unknown, goal: unknown, ...rest: unknown[]): unknown {
     const runId = newId();

@@ -31,6 +31,15 @@ export class RowBuilder {
   }
 }
 
+/** String(value), or a marker when the value cannot be turned into one (a throwing toString). */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '[unprintable]';
+  }
+}
+
 /** Milliseconds as a non-negative int4, or null. */
 export function toDuration(value: unknown): number | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { callUuid, runUuid } from '../ids.js';
 import type { HistoryUnit } from '../writer/unit.js';
 import { RepairNotes, readBoolean, readCount, readDuration, readTime } from './field-repair.js';
-import type { ExecutionRow, RowBuilder, ToolExecutionRow } from './rows.js';
+import { safeString, type ExecutionRow, type RowBuilder, type ToolExecutionRow } from './rows.js';
 import type {
   ModelCallInput,
   RunAbandonInput,
@@ -103,7 +103,7 @@ export class RunAssembly {
     const late = this.runs.has(key) ? undefined : this.ended.get(key);
     const run = late === undefined ? this.open(key) : undefined;
     const calls = late?.calls ?? run!.calls;
-    const callKey = String(input.callId);
+    const callKey = safeString(input.callId);
     const slot = calls.get(callKey) ?? { uses: 0, open: undefined };
     if (slot.open !== undefined) return; // a redelivered start
     calls.set(callKey, slot);
@@ -129,7 +129,7 @@ export class RunAssembly {
     const late = this.runs.has(key) ? undefined : this.ended.get(key);
     const run = late === undefined ? this.open(key) : undefined;
     const calls = late?.calls ?? run!.calls;
-    const callKey = String(input.callId);
+    const callKey = safeString(input.callId);
     let slot = calls.get(callKey);
     if (slot !== undefined && slot.open === undefined) return; // a redelivered end
     const notes = run?.notes ?? scratchNotes();
@@ -440,7 +440,7 @@ export class RunAssembly {
 
 /** The map key of a run id: strings and numbers as given (1 and '1' are the same run). */
 function runKey(runId: unknown): string {
-  return typeof runId === 'string' ? runId : String(runId);
+  return typeof runId === 'string' ? runId : safeString(runId);
 }
 
 /** Notes for a late tool event: its run's row is written already, so they have nowhere to go. */

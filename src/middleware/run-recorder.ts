@@ -24,7 +24,7 @@ import type {
   ToolEndInput,
   ToolStartInput,
 } from './run-inputs.js';
-import { RowBuilder } from './rows.js';
+import { RowBuilder, safeString } from './rows.js';
 import { registerRecorder, unregisterRecorder } from './recorder-registry.js';
 
 export type Durability = 'batched' | 'sync';
@@ -169,7 +169,7 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
       fn();
     } catch (error) {
       this.writer.report(
-        new HistoryError('HANDLER', `history ${what} failed: ${String(error)}`, 0, {
+        new HistoryError('HANDLER', `history ${what} failed: ${safeString(error)}`, 0, {
           cause: error,
         }),
       );

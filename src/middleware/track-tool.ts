@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { newId } from '../ids.js';
 import { latestRecorder, type RunSink } from './recorder-registry.js';
 import { runContext } from './run-context.js';
+import { safeString } from './rows.js';
 
 export interface TrackToolOptions {
   /**
@@ -69,7 +70,7 @@ async function trackOutsideRun<P, T>(
   const callId = newId();
   history.startRun({
     runId,
-    goalText: `trackTool: ${String(name)}`,
+    goalText: `trackTool: ${safeString(name)}`,
     metadata: { _outsideRun: true },
   });
   history.startTool({ runId, callId, toolName: name, parameters: params });
