@@ -391,7 +391,8 @@ describe('field-level repair, every field × hostile values', () => {
         em.emit('process:end', { runId, result: { success: true } });
       }
     await handle.close();
-    expect(errors).toEqual([]);
+    // Unreadable parts of a payload are the sanitizer's to mark and report (PAYLOAD); nothing else.
+    expect(errors.filter((e) => (e as { code?: string }).code !== 'PAYLOAD')).toEqual([]);
     expect(handle.stats()).toMatchObject({ rejected: 0, dropped: 0 });
     const counts = (
       await db.query(
