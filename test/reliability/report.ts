@@ -13,6 +13,13 @@ import { manyInstances } from './scenarios/instances.js';
 import { longRun } from './scenarios/long-run.js';
 import { connectionResets, statementTimeouts } from './scenarios/network.js';
 import { latencyProblems, outageUnderLoad } from './scenarios/outage.js';
+import {
+  closeDuringOutage,
+  damagedFile,
+  diskFull,
+  pidReuse,
+  poisonLine,
+} from './scenarios/spool-faults.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -97,6 +104,12 @@ async function main(): Promise<number> {
         rssLimitMb: 256,
       }),
     );
+    const spoolUrl = await migrated('rel_spool');
+    await run(() => closeDuringOutage({ url: spoolUrl, runs: quick ? 200 : 1_000 }));
+    await run(() => pidReuse({ url: spoolUrl, runs: quick ? 500 : 5_000 }));
+    await run(() => poisonLine({ url: spoolUrl, runs: quick ? 500 : 5_000 }));
+    await run(() => damagedFile({ url: spoolUrl, runs: quick ? 500 : 5_000 }));
+    await run(() => diskFull({ url: spoolUrl, runs: quick ? 500 : 2_000 }));
     // Secrets: the CLI's answer to a wrong password, and every line printed above.
     const wrong = new URL(base);
     wrong.password = `${secret}-wrong`;
