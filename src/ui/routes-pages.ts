@@ -49,7 +49,8 @@ export function verbStatus(verb: string): 'accepted' | 'dismissed' {
 /** The HTML pages: GET views and the two form posts (decide a recommendation, run a job). */
 export function registerPages(app: Hono<UiEnv>, ui: UiContext): void {
   app.get('/', async (c) => {
-    const range = parseRange(c.req.query(), ui.now(), '7d');
+    // 24 h by default: the report's window scans grow with the range (bench:ui), and today is what is looked at most.
+    const range = parseRange(c.req.query(), ui.now(), '24h');
     const model = await ui.data.overview(range);
     return respondPage(ui, c, {
       title: 'Overview',
