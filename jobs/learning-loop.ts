@@ -31,6 +31,12 @@ export interface LearningLoopOptions {
   instanceId?: string;
   /** Called with every recommendation stored (new or refreshed); apply it to your tool registry. Errors are emitted, not thrown. */
   onRecommendation?: (event: RecommendationEvent) => void | Promise<void>;
+  /**
+   * Recommendation actions the loop applies to the tool registry itself, as soon as a job stores
+   * them: the recommendation is accepted (recorded as `learning-loop:<instanceId>`) and the tool's
+   * status changes. Default [] (nothing applied: people decide).
+   */
+  applyRecommendations?: readonly ('archive' | 'deprecate' | 'promote')[];
   /** A run not heartbeating for this long reads as crashed, in ms. Default 300000 (5 minutes). */
   leaseMs?: number;
   /** node-cron's log output (overlap and missed-fire warnings). Default: silent. */
@@ -86,6 +92,18 @@ export function requireInstanceId(value: unknown): string {
   return id;
 }
 
+const APPLICABLE = new Set(['archive', 'deprecate', 'promote']);
+
+export function requireApplied(value: unknown): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value) || value.some((a) => typeof a !== 'string' || !APPLICABLE.has(a)))
+    throw new ValidationError(
+      `applyRecommendations must be a list of archive, deprecate and promote, got ${JSON.stringify(value)}`,
+      'applyRecommendations',
+    );
+  return new Set(value as string[]);
+}
+
 class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
   readonly instanceId: string;
   readonly schedules = new Map<string, string>();
@@ -105,6 +123,7 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
   private readonly leaseMs: number;
   private readonly store: ExecutionStore;
   private readonly onRecommendation: LearningLoopOptions['onRecommendation'];
+  private readonly applied: ReadonlySet<string>;
 
   constructor(options: LearningLoopOptions) {
     super();
@@ -120,6 +139,7 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
     this.thresholds = resolveThresholds(options.thresholds);
     this.jobs = resolveJobs(options.jobs);
     this.onRecommendation = options.onRecommendation;
+    this.applied = requireApplied(options.applyRecommendations);
     const timezone = options.timezone ?? 'UTC';
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: timezone });
@@ -209,6 +229,11 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
       },
       recommendation: async (event) => {
         this.safeEmit(event.isNew ? 'recommendation:created' : 'recommendation:refreshed', event);
+        const { id, action } = event.recommendation;
+        if (this.applied.has(action))
+          await this.store
+            .acceptRecommendation(id, { by: `learning-loop:${this.instanceId}` })
+            .catch((error: unknown) => this.reportError(error));
         await this.onRecommendation?.(event);
       },
       error: (error) => this.reportError(error),

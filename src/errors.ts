@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'AUTHENTICATION'
   | 'SCHEMA_BEHIND'
   | 'CLOSED'
+  | 'PLUGIN'
   | 'DATABASE';
 
 export class DendriteError extends Error {
@@ -82,6 +83,19 @@ export class SchemaBehindError extends DendriteError {
 export class ClosedError extends DendriteError {
   constructor(what: string) {
     super('CLOSED', `${what} is closed`);
+  }
+}
+
+/**
+ * A function the caller plugged in (an embedder, a chooser) threw or answered something unusable.
+ * Nothing was written.
+ */
+export class PluginError extends DendriteError {
+  /** Which plug-in: 'embed' or 'choose'. */
+  readonly plugin: string;
+  constructor(plugin: string, message: string, options?: { cause?: unknown }) {
+    super('PLUGIN', message, options);
+    this.plugin = plugin;
   }
 }
 

@@ -20,6 +20,7 @@ export {
   DatabaseError,
   DendriteError,
   NotFoundError,
+  PluginError,
   SchemaBehindError,
   ValidationError,
   isRetryable,
@@ -190,3 +191,16 @@ export type { IntentSuccess } from './analytics/report-intents.js';
 // --- web UI (issue 15: dendrite-history serve) ---
 export { serveUi } from './ui/serve.js';
 export type { ServeUiOptions, UiServer } from './ui/serve.js';
+
+// --- tool registry and discovery (issue 16) ---
+export type {
+  Embedder,
+  RegisterToolInput,
+  RegisterToolsOptions,
+  RegisterToolsResult,
+  SetToolStatusOptions,
+  ToolOrigin,
+  ToolRecord,
+  ToolStatus,
+  ToolStatusChangeRecord,
+} from './discovery/types.js';

@@ -10,6 +10,8 @@ import { ToolLifecycleRecommendation } from './tool-lifecycle-recommendation.js'
 import { ToolStatisticsDelta } from './tool-statistics-delta.js';
 import { ToolStatisticsPruned } from './tool-statistics-pruned.js';
 import { ExecutionOutcomesHourly } from './execution-outcomes-hourly.js';
+import { Tool } from './tool.js';
+import { ToolStatusChange } from './tool-status-change.js';
 
 export {
   Execution,
@@ -24,6 +26,8 @@ export {
   ToolStatisticsDelta,
   ToolStatisticsPruned,
   ExecutionOutcomesHourly,
+  Tool,
+  ToolStatusChange,
 };
 
 /** Every entity and view entity, for DataSource options. */
@@ -40,4 +44,6 @@ export const entities = [
   ToolStatisticsDelta,
   ToolDurationTotals,
   ToolStatisticsPruned,
+  Tool,
+  ToolStatusChange,
 ];

@@ -21,6 +21,7 @@ import { storeInternals, type StoreInternals } from './internal.js';
 import { JobRepository } from './job-repository.js';
 import { LoopRecords } from './loop-records.js';
 import { StoreReads } from './reads.js';
+import { ToolRegistry } from './registry.js';
 import { createReportReads } from './report-reads.js';
 import type {
   ExecutionRecord,
@@ -38,6 +39,15 @@ import type {
   ToolStatisticsRecord,
 } from './types.js';
 import { StoreWrites } from './writes.js';
+import type {
+  RegisterToolInput,
+  RegisterToolsOptions,
+  RegisterToolsResult,
+  SetToolStatusOptions,
+  ToolRecord,
+  ToolStatus,
+  ToolStatusChangeRecord,
+} from '../discovery/types.js';
 
 function resolveConfig(options: StoreOptions): DatabaseConfig {
   const base =
@@ -70,6 +80,7 @@ export class ExecutionStore implements AsyncDisposable {
   readonly #writes: StoreWrites;
   readonly #reads: StoreReads;
   readonly #loop: LoopRecords;
+  readonly #registry: ToolRegistry;
   readonly #internals: StoreInternals;
   readonly #ports: StorePorts;
   /** The embedded PostgreSQL this store started (`embedded` option), stopped by close(). */
@@ -88,6 +99,7 @@ export class ExecutionStore implements AsyncDisposable {
     this.#writes = new StoreWrites(this.#db, this.sanitizer, this.maxTextBytes);
     this.#reads = new StoreReads(this.#db);
     this.#loop = new LoopRecords(this.#db);
+    this.#registry = new ToolRegistry(this.#db);
     this.#internals = {
       jobs: new JobRepository(this.#db, this.sanitizer, this.maxTextBytes),
       pool: this.#db.pool,
@@ -218,14 +230,50 @@ export class ExecutionStore implements AsyncDisposable {
     return await this.#loop.recommendations(options);
   }
 
-  /** Marks an open recommendation accepted (you applied it). Unknown id → NotFoundError. */
-  async acceptRecommendation(id: number): Promise<RecommendationRecord> {
-    return await this.#loop.settle(id, 'accepted');
+  /**
+   * Marks an open recommendation accepted and applies it to the tool registry in one transaction
+   * (archive → archived, deprecate → deprecated, promote → active + promoted; watch: no change).
+   * `by` (default 'user') is recorded with the status change. Unknown id → NotFoundError.
+   */
+  async acceptRecommendation(
+    id: number,
+    options: { by?: string } = {},
+  ): Promise<RecommendationRecord> {
+    return await this.#registry.acceptRecommendation(id, options.by ?? 'user');
   }
 
   /** Marks an open recommendation dismissed. Unknown id → NotFoundError. */
   async dismissRecommendation(id: number): Promise<RecommendationRecord> {
     return await this.#loop.settle(id, 'dismissed');
+  }
+
+  /** Registers tools or updates them by name, all or none; `embed` stores vectors for discovery. */
+  async registerTools(
+    tools: readonly RegisterToolInput[],
+    options: RegisterToolsOptions = {},
+  ): Promise<RegisterToolsResult> {
+    return await this.#registry.register(tools, options);
+  }
+
+  /** Registered tools (then tools seen in history only, `registered: false`), by name. */
+  async listTools(options: { status?: ToolStatus; limit?: number } = {}): Promise<ToolRecord[]> {
+    return await this.#registry.list(options);
+  }
+
+  /** Sets a registered tool's status, recorded with who and why. Unknown tool → NotFoundError. */
+  async setToolStatus(
+    toolName: string,
+    status: ToolStatus,
+    options: SetToolStatusOptions = {},
+  ): Promise<ToolRecord> {
+    return await this.#registry.setStatus(toolName, status, options);
+  }
+
+  /** The registry's status changes, newest first. */
+  async listToolStatusChanges(
+    options: { toolName?: string; limit?: number } = {},
+  ): Promise<ToolStatusChangeRecord[]> {
+    return await this.#registry.statusChanges(options);
   }
 
   /** The learning loop's job history, newest first (what ran where, and how it ended). */
