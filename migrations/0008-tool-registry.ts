@@ -1,5 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** Underscores, dashes and dots in names become spaces, so "web_search_tool" matches "search". */
+const SEARCH_VECTOR = `to_tsvector('english'::regconfig, translate("name", '_-.', '   ') || ' ' || "description")`;
+
 /**
  * The tool registry (issue 16): what tools exist, what they do (name, description, parameter
  * schema), their lifecycle status, and an audit of every status change. Search runs inside
@@ -23,6 +26,7 @@ export class ToolRegistry1764000000008 implements MigrationInterface {
       "creation_event_id" bigint,
       "version" integer NOT NULL DEFAULT 1,
       "embedding" double precision array,
+      "search_vector" tsvector GENERATED ALWAYS AS (${SEARCH_VECTOR}) STORED,
       "created_at" timestamptz NOT NULL DEFAULT now(),
       "updated_at" timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT "PK_tools" PRIMARY KEY ("id"),
@@ -31,9 +35,13 @@ export class ToolRegistry1764000000008 implements MigrationInterface {
     )`);
     await q.query(`CREATE UNIQUE INDEX "uq_tools_name" ON "tools" ("name")`);
     await q.query(`CREATE INDEX "idx_tools_status" ON "tools" ("status")`);
-    // Underscores and dashes in names become spaces so "web_search_tool" matches "search".
-    await q.query(`CREATE INDEX "idx_tools_search" ON "tools" USING gin (
-      to_tsvector('english'::regconfig, translate("name", '_-.', '   ') || ' ' || "description"))`);
+    await q.query(
+      `INSERT INTO "typeorm_metadata"("database", "schema", "table", "type", "name", "value")
+       VALUES (current_database(), current_schema(), 'tools', 'GENERATED_COLUMN', 'search_vector', $1)`,
+      [SEARCH_VECTOR],
+    );
+    // Stored, so ranking reads the vector instead of parsing every matching description again.
+    await q.query(`CREATE INDEX "idx_tools_search" ON "tools" USING gin ("search_vector")`);
     await q.query(`DO $do$
       BEGIN
         IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
@@ -70,6 +78,9 @@ export class ToolRegistry1764000000008 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS "tool_status_changes"`);
     await q.query(`DROP TABLE IF EXISTS "tools"`);
+    await q.query(
+      `DELETE FROM "typeorm_metadata" WHERE "type" = 'GENERATED_COLUMN' AND "table" = 'tools' AND "name" = 'search_vector'`,
+    );
     // pg_trgm stays: other schemas in the database may use it.
   }
 }

@@ -194,6 +194,9 @@ export type { ServeUiOptions, UiServer } from './ui/serve.js';
 
 // --- tool registry and discovery (issue 16) ---
 export type {
+  DiscoverToolsOptions,
+  DiscoveryCandidate,
+  DiscoveryResult,
   Embedder,
   RegisterToolInput,
   RegisterToolsOptions,
@@ -202,5 +205,7 @@ export type {
   ToolOrigin,
   ToolRecord,
   ToolStatus,
+  RetrievalMethod,
+  ToolChooser,
   ToolStatusChangeRecord,
 } from './discovery/types.js';

@@ -70,3 +70,76 @@ export interface SetToolStatusOptions {
   /** Why, recorded with it. Default none. */
   reason?: string;
 }
+
+/** How stage 1 found a candidate. */
+export type RetrievalMethod = 'fulltext' | 'trigram' | 'semantic';
+
+export interface DiscoveryCandidate {
+  toolName: string;
+  status: ToolStatus;
+  promoted: boolean;
+  origin: ToolOrigin;
+  /** Stage 1 (retrieval): relevance in [0, 1] and its parts. */
+  retrieval: {
+    score: number;
+    /** Text relevance relative to the best text match of this goal, in [0, 1]. */
+    lexical: number;
+    /** Cosine similarity of the tool's vector to the goal's; null without an embedder. */
+    semantic: number | null;
+    methods: RetrievalMethod[];
+  };
+  /** Stage 2 (statistics): null for an archived tool (skipped). */
+  ranking: {
+    /** Retrieval score relative to the best candidate's, in [0, 1]. */
+    relevance: number;
+    /**
+     * Wilson lower bound of the prior-smoothed success rate (rankTools): what stage 2 orders by,
+     * within tiers: relevant active, relevant deprecated, less relevant active, less relevant
+     * deprecated.
+     */
+    wilson: number;
+    totalExecutions: number;
+    successRate: number | null;
+    avgDurationMs: number | null;
+  } | null;
+  /** 1-based place after stage 2; null when skipped. */
+  rank: number | null;
+  /** True when stage 3 chose it. */
+  chosen: boolean;
+  /** One line: why it is where it is. */
+  reason: string;
+}
+
+/** The user's model call for stage 3: picks one (or several) of the candidates it is shown. */
+export type ToolChooser = (input: {
+  goal: string;
+  candidates: DiscoveryCandidate[];
+}) => string | string[] | Promise<string | string[]>;
+
+export interface DiscoverToolsOptions {
+  /** How many ranked candidates stage 3 chooses from. Default 5. */
+  limit?: number;
+  /** How many candidates stage 1 retrieves. Default 20. */
+  candidates?: number;
+  /** Embeds the goal for semantic retrieval, mixed with text relevance. Default none (text only). */
+  embed?: Embedder;
+  /** Weight of the semantic score in the hybrid score, 0 to 1. Default 0.5. */
+  semanticWeight?: number;
+  /**
+   * Candidates whose retrieval score is at least this share of the best one's are ranked by
+   * statistics first; the rest follow. Default 0.5.
+   */
+  minRelevance?: number;
+  /** Stage 3. Default: the top-ranked candidate. */
+  choose?: ToolChooser;
+}
+
+export interface DiscoveryResult {
+  goal: string;
+  /** What stage 3 chose (empty when no candidate was found). */
+  chosen: string[];
+  /** Every stage-1 candidate, in stage-2 order (skipped ones last). */
+  candidates: DiscoveryCandidate[];
+  /** Whether short queries could use trigram matching (pg_trgm in the server). */
+  trigram: boolean;
+}

@@ -39,7 +39,10 @@ import type {
   ToolStatisticsRecord,
 } from './types.js';
 import { StoreWrites } from './writes.js';
+import { discoverTools } from '../discovery/pipeline.js';
 import type {
+  DiscoverToolsOptions,
+  DiscoveryResult,
   RegisterToolInput,
   RegisterToolsOptions,
   RegisterToolsResult,
@@ -274,6 +277,25 @@ export class ExecutionStore implements AsyncDisposable {
     options: { toolName?: string; limit?: number } = {},
   ): Promise<ToolStatusChangeRecord[]> {
     return await this.#registry.statusChanges(options);
+  }
+
+  /**
+   * Picks tools for a goal in three stages: retrieval in PostgreSQL (full text, trigram for short
+   * queries, cosine similarity with `embed`), statistical ranking (rankTools; archived skipped,
+   * deprecated after the rest), then `choose` (default: the top candidate). Empty goal →
+   * ValidationError; a failing embedder or chooser → PluginError.
+   */
+  async discoverTools(goal: string, options: DiscoverToolsOptions = {}): Promise<DiscoveryResult> {
+    return await discoverTools(
+      {
+        rows: async (query, context) => await this.#db.rows(query, context),
+        rankTools: async (names, rankOptions) => await this.#reads.rankTools(names, rankOptions),
+        embeddingDimension: async () => await this.#registry.embeddingDimension(),
+        trigramAvailable: async () => await this.#registry.trigramAvailable(),
+      },
+      goal,
+      options,
+    );
   }
 
   /** The learning loop's job history, newest first (what ran where, and how it ended). */

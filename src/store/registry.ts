@@ -12,6 +12,7 @@ import type {
 } from '../discovery/types.js';
 import type { JsonValue } from '../json/sanitize.js';
 import type { Query } from '../sql/query.js';
+import { selectTrigramAvailable } from '../sql/discovery.js';
 import { selectRecommendationStatus, updateRecommendationStatus } from '../sql/recommendations.js';
 import {
   insertStatusChange,
@@ -139,6 +140,8 @@ function checkTool(input: unknown, i: number, seen: Set<string>): CheckedTool {
  * lifecycle recommendations. Every change that touches two tables runs in one transaction.
  */
 export class ToolRegistry {
+  #trigram: Promise<boolean> | undefined;
+
   constructor(private readonly db: StoreDatabase) {}
 
   async register(
@@ -190,6 +193,19 @@ export class ToolRegistry {
     return (await this.db.rows(selectStatusChanges(name, limit), 'listToolStatusChanges')).map(
       toChange,
     );
+  }
+
+  /** Whether the server has pg_trgm and the migration made the trigram index (asked once). */
+  async trigramAvailable(): Promise<boolean> {
+    this.#trigram ??= this.db
+      .rows(selectTrigramAvailable(), 'pg_trgm')
+      .then((rows) => rows[0]?.available === true);
+    try {
+      return await this.#trigram;
+    } catch (error) {
+      this.#trigram = undefined;
+      throw error;
+    }
   }
 
   /** The stored vectors' dimension, or null when none is stored. */

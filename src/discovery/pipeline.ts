@@ -1,0 +1,259 @@
+import { PluginError, ValidationError } from '../errors.js';
+import type { Query } from '../sql/query.js';
+import {
+  selectFullTextCandidates,
+  selectSemanticCandidates,
+  selectSimilarities,
+  selectTrigramCandidates,
+} from '../sql/discovery.js';
+import type { RankToolsOptions, RankedTool } from '../store/types.js';
+import { embedTexts } from './embedder.js';
+import type {
+  DiscoverToolsOptions,
+  DiscoveryCandidate,
+  DiscoveryResult,
+  RetrievalMethod,
+  ToolOrigin,
+  ToolStatus,
+} from './types.js';
+
+type Row = Record<string, unknown>;
+
+/** What the pipeline needs from the store. */
+export interface DiscoveryPorts {
+  rows(query: Query, context: string): Promise<Row[]>;
+  rankTools(names: readonly string[], options: RankToolsOptions): Promise<RankedTool[]>;
+  embeddingDimension(): Promise<number | null>;
+  trigramAvailable(): Promise<boolean>;
+}
+
+const MAX_GOAL = 4_000;
+const MAX_WORDS = 32;
+/** Queries of at most this many words also try trigram matching on names. */
+const SHORT_QUERY_WORDS = 2;
+
+interface Found {
+  name: string;
+  status: ToolStatus;
+  promoted: boolean;
+  origin: ToolOrigin;
+  lexical: number;
+  semantic: number | null;
+  methods: Set<RetrievalMethod>;
+  score: number;
+}
+
+function requireNumber(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    throw new ValidationError(`${field} must be a number from ${min} to ${max}`, field);
+  return value;
+}
+
+function requireWhole(value: unknown, field: string, min: number, max: number): number {
+  if (!Number.isInteger(value)) throw new ValidationError(`${field} must be a whole number`, field);
+  return requireNumber(value, field, min, max);
+}
+
+function checkOptions(goal: unknown, options: DiscoverToolsOptions) {
+  if (typeof goal !== 'string' || goal.trim() === '')
+    throw new ValidationError('goal must be a non-empty string', 'goal');
+  if (goal.length > MAX_GOAL)
+    throw new ValidationError(`goal must be at most ${MAX_GOAL} characters`, 'goal');
+  if (options.embed !== undefined && typeof options.embed !== 'function')
+    throw new ValidationError('embed must be a function (texts) => Promise<number[][]>', 'embed');
+  if (options.choose !== undefined && typeof options.choose !== 'function')
+    throw new ValidationError('choose must be a function ({ goal, candidates }) => name', 'choose');
+  return {
+    goal: goal.trim(),
+    limit: requireWhole(options.limit ?? 5, 'limit', 1, 100),
+    retrieve: requireWhole(options.candidates ?? 20, 'candidates', 1, 1_000),
+    weight: requireNumber(options.semanticWeight ?? 0.5, 'semanticWeight', 0, 1),
+    cutoff: requireNumber(options.minRelevance ?? 0.5, 'minRelevance', 0, 1),
+  };
+}
+
+function wordsOf(goal: string): string[] {
+  const words = goal.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words)].slice(0, MAX_WORDS);
+}
+
+const fmt = (x: number): string => x.toFixed(2);
+
+function reasonOf(c: DiscoveryCandidate, cutoff: number): string {
+  const found = [`${c.retrieval.methods.join('+')} ${fmt(c.retrieval.score)}`];
+  if (c.retrieval.semantic !== null) found.push(`cosine ${fmt(c.retrieval.semantic)}`);
+  if (c.status === 'archived') return `${found.join(', ')}; archived: skipped`;
+  const r = c.ranking!;
+  const stats =
+    r.totalExecutions === 0
+      ? 'no runs yet (prior only)'
+      : `${((r.successRate ?? 0) * 100).toFixed(0)}% of ${r.totalExecutions} runs (Wilson ${fmt(r.wilson)})`;
+  const marks = [
+    r.relevance < cutoff
+      ? `; relevance ${fmt(r.relevance)} below ${fmt(cutoff)}: after closer matches`
+      : '',
+    c.status === 'deprecated' ? '; deprecated: after active tools' : c.promoted ? '; promoted' : '',
+    c.chosen ? '; chosen' : '',
+  ];
+  return `${found.join(', ')}; ${stats}${marks.join('')}`;
+}
+
+/**
+ * The three stages: retrieval inside PostgreSQL (full text, trigram for short queries, cosine
+ * similarity when an embedder is given), statistical ranking with rankTools (archived tools
+ * skipped; among tools of comparable relevance, deprecated ones after the others), and the
+ * caller's choice among the top `limit`.
+ */
+export async function discoverTools(
+  ports: DiscoveryPorts,
+  goalInput: string,
+  options: DiscoverToolsOptions = {},
+): Promise<DiscoveryResult> {
+  const { goal, limit, retrieve, weight, cutoff } = checkOptions(goalInput, options);
+  const found = new Map<string, Found>();
+  const add = (row: Row, method: RetrievalMethod, lexical: number): Found => {
+    const name = row.name as string;
+    let entry = found.get(name);
+    if (entry === undefined) {
+      entry = {
+        name,
+        status: row.status as ToolStatus,
+        promoted: row.promoted as boolean,
+        origin: row.origin as ToolOrigin,
+        lexical: 0,
+        semantic: null,
+        methods: new Set(),
+        score: 0,
+      };
+      found.set(name, entry);
+    }
+    entry.lexical = Math.max(entry.lexical, lexical);
+    entry.methods.add(method);
+    return entry;
+  };
+
+  const words = wordsOf(goal);
+  if (words.length > 0) {
+    const rows = await ports.rows(selectFullTextCandidates(words, retrieve), 'discoverTools');
+    const best = Math.max(0, ...rows.map((r) => Number(r.lexical)));
+    for (const row of rows) add(row, 'fulltext', best > 0 ? Number(row.lexical) / best : 0);
+  }
+  const trigram = await ports.trigramAvailable();
+  if (trigram && words.length <= SHORT_QUERY_WORDS)
+    for (const row of await ports.rows(selectTrigramCandidates(goal, retrieve), 'discoverTools'))
+      add(row, 'trigram', Number(row.lexical));
+
+  const semantic = options.embed !== undefined;
+  if (options.embed !== undefined) {
+    const dimension = await ports.embeddingDimension();
+    const [vector] = await embedTexts(options.embed, [goal], dimension);
+    if (dimension !== null && vector !== undefined) {
+      const nearest = await ports.rows(selectSemanticCandidates(vector, retrieve), 'discoverTools');
+      for (const row of nearest) add(row, 'semantic', 0).semantic = Number(row.semantic);
+      const missing = [...found.values()].filter((f) => f.semantic === null).map((f) => f.name);
+      if (missing.length > 0)
+        for (const row of await ports.rows(selectSimilarities(vector, missing), 'discoverTools'))
+          if (row.semantic !== null) found.get(row.name as string)!.semantic = Number(row.semantic);
+    }
+  }
+  for (const f of found.values())
+    f.score = semantic
+      ? weight * Math.max(0, f.semantic ?? 0) + (1 - weight) * f.lexical
+      : f.lexical;
+  const retrieved = [...found.values()]
+    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+    .slice(0, retrieve);
+
+  // Stage 2: statistics of the tools still in service.
+  const live = retrieved.filter((f) => f.status !== 'archived');
+  const ranked =
+    live.length === 0
+      ? []
+      : await ports.rankTools(
+          live.map((f) => f.name),
+          { limit: live.length },
+        );
+  const stats = new Map(ranked.map((r) => [r.toolName, r]));
+  const top = Math.max(0, ...retrieved.map((f) => f.score));
+  const candidates: DiscoveryCandidate[] = retrieved.map((f) => {
+    const r = stats.get(f.name);
+    const relevance = top > 0 ? f.score / top : 0;
+    return {
+      toolName: f.name,
+      status: f.status,
+      promoted: f.promoted,
+      origin: f.origin,
+      retrieval: {
+        score: f.score,
+        lexical: f.lexical,
+        semantic: f.semantic,
+        methods: [...f.methods],
+      },
+      ranking:
+        r === undefined
+          ? null
+          : {
+              relevance,
+              wilson: r.score,
+              totalExecutions: r.totalExecutions,
+              successRate: r.successRate,
+              avgDurationMs: r.avgDurationMs,
+            },
+      rank: null,
+      chosen: false,
+      reason: '',
+    };
+  });
+  // Statistics order tools of comparable relevance: a reliable tool for another job must not
+  // beat the right tool that has no history yet.
+  const tier = (c: DiscoveryCandidate): number =>
+    c.ranking === null
+      ? 4
+      : (c.ranking.relevance >= cutoff ? 0 : 2) + (c.status === 'deprecated' ? 1 : 0);
+  candidates.sort(
+    (a, b) =>
+      tier(a) - tier(b) ||
+      (b.ranking?.wilson ?? 0) - (a.ranking?.wilson ?? 0) ||
+      b.retrieval.score - a.retrieval.score ||
+      a.toolName.localeCompare(b.toolName),
+  );
+  candidates.forEach((c, i) => {
+    if (c.ranking !== null) c.rank = i + 1;
+  });
+
+  // Stage 3: the caller's choice among the best `limit`.
+  const shortlist = candidates.filter((c) => c.ranking !== null).slice(0, limit);
+  const chosen = shortlist.length === 0 ? [] : await choose(goal, shortlist, options);
+  for (const c of candidates) {
+    c.chosen = chosen.includes(c.toolName);
+    c.reason = reasonOf(c, cutoff);
+  }
+  return { goal, chosen, candidates, trigram };
+}
+
+async function choose(
+  goal: string,
+  shortlist: DiscoveryCandidate[],
+  options: DiscoverToolsOptions,
+): Promise<string[]> {
+  if (options.choose === undefined) return [shortlist[0]!.toolName];
+  let answer: unknown;
+  try {
+    answer = await options.choose({ goal, candidates: shortlist.map((c) => ({ ...c })) });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PluginError('choose', `the chooser failed: ${message}`, { cause: error });
+  }
+  const names = typeof answer === 'string' ? [answer] : answer;
+  const allowed = new Set(shortlist.map((c) => c.toolName));
+  if (
+    !Array.isArray(names) ||
+    names.length === 0 ||
+    names.some((n) => typeof n !== 'string' || !allowed.has(n))
+  )
+    throw new PluginError(
+      'choose',
+      `the chooser must answer one or more of the candidates it was shown (${[...allowed].join(', ')}), got ${JSON.stringify(answer)}`,
+    );
+  return [...new Set(names as string[])];
+}

@@ -1,0 +1,68 @@
+import type { Query } from './query.js';
+
+const TOOL_FIELDS = `t.name, t.status, t.promoted, t.origin`;
+/** Dot product of a stored unit vector with the (unit) goal vector: their cosine similarity. */
+const COSINE = `(SELECT sum(a * b) FROM unnest(t.embedding, $1::double precision[]) AS v(a, b))`;
+
+/**
+ * Full-text candidates: tools whose name or description holds any of the goal's words (English
+ * stemming, stop words dropped), best ts_rank first (normalized rank / (rank + 1)). The words are
+ * letters and digits only, so joining them with | is always a valid tsquery.
+ */
+export function selectFullTextCandidates(words: readonly string[], limit: number): Query {
+  return {
+    text: `SELECT ${TOOL_FIELDS}, ts_rank(t.search_vector, q.query, 32) AS lexical
+             FROM tools t, to_tsquery('english', array_to_string($1::text[], ' | ')) AS q(query)
+            WHERE t.search_vector @@ q.query
+            ORDER BY lexical DESC, t.name
+            LIMIT $2`,
+    values: [words, limit],
+  };
+}
+
+/**
+ * Trigram candidates for short queries ("calc" finds calculator_tool): word similarity of the
+ * query to the tool's name, through the trigram index. Needs pg_trgm.
+ */
+export function selectTrigramCandidates(text: string, limit: number): Query {
+  return {
+    text: `SELECT ${TOOL_FIELDS},
+                  word_similarity($1, lower(translate(t.name, '_-.', '   '))) AS lexical
+             FROM tools t
+            WHERE $1 <% lower(translate(t.name, '_-.', '   '))
+            ORDER BY lexical DESC, t.name
+            LIMIT $2`,
+    values: [text.toLowerCase(), limit],
+  };
+}
+
+/** Nearest tools to the goal vector by cosine similarity (vectors of another dimension skipped). */
+export function selectSemanticCandidates(vector: readonly number[], limit: number): Query {
+  return {
+    text: `SELECT ${TOOL_FIELDS}, ${COSINE} AS semantic
+             FROM tools t
+            WHERE cardinality(t.embedding) = cardinality($1::double precision[])
+            ORDER BY semantic DESC, t.name
+            LIMIT $2`,
+    values: [vector, limit],
+  };
+}
+
+/** Cosine similarity of the named tools to the goal vector (null where a tool has no vector). */
+export function selectSimilarities(vector: readonly number[], names: readonly string[]): Query {
+  return {
+    text: `SELECT t.name, CASE WHEN cardinality(t.embedding) = cardinality($1::double precision[])
+                               THEN ${COSINE} END AS semantic
+             FROM tools t
+            WHERE t.name = ANY($2::varchar[])`,
+    values: [vector, names],
+  };
+}
+
+export function selectTrigramAvailable(): Query {
+  return {
+    text: `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')
+                  AND EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'idx_tools_trigram') AS available`,
+    values: [],
+  };
+}
