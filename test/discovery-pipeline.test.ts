@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore, PluginError, ValidationError, type Embedder } from '../src/index.js';
+import { cli } from './helpers/cli.js';
 import { openTestStore } from './helpers/db.js';
 import { poolOf } from '../src/store/internal.js';
 
@@ -32,9 +33,10 @@ async function addRuns(store: ExecutionStore, tool: string, total: number, ok: n
 
 describe('discoverTools: retrieval, ranking, choice', () => {
   let store: ExecutionStore;
+  let url: string;
   let trigramInstalled: boolean;
   beforeAll(async () => {
-    ({ store } = await openTestStore());
+    ({ store, url } = await openTestStore());
     await store.registerTools(
       [
         { name: 'web_search_tool', description: 'Search the web for pages about a topic' },
@@ -134,6 +136,22 @@ describe('discoverTools: retrieval, ranking, choice', () => {
       .discoverTools('search the web', { embed: async () => [[1, 2]] })
       .catch((e: unknown) => e);
     expect(wrongDimension).toMatchObject({ code: 'PLUGIN', plugin: 'embed' });
+  });
+
+  it('dendrite-history discover prints the choice and every candidate with its reason', async () => {
+    const env = { DATABASE_URL: url };
+    const json = await cli(['discover', 'Search the web', '--json'], { env });
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { chosen: string[]; candidates: unknown[] };
+    expect(parsed.chosen).toEqual(['deep_search_tool']);
+    expect(parsed.candidates.length).toBeGreaterThanOrEqual(4);
+    const text = await cli(['discover', 'Search the web', '--limit', '1'], { env });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('chosen: deep_search_tool');
+    expect(text.stdout).toContain('archived: skipped');
+    const empty = await cli(['discover', '  '], { env });
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toContain('goal must be a non-empty string');
   });
 
   it('an empty goal or bad options are ValidationErrors', async () => {

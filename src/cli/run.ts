@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDiscoverCommand } from './commands/discover.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerJobsCommands } from './commands/jobs.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -48,6 +49,7 @@ export function createProgram(io: CliIo): Command {
   registerMigrateCommand(program, io);
   registerHistoryCommands(program, io);
   registerRankCommand(program, io);
+  registerDiscoverCommand(program, io);
   registerRecommendationsCommands(program, io);
   registerJobsCommands(program, io);
   registerReportCommand(program, io);
