@@ -1,0 +1,249 @@
+/**
+ * bench:loop — does the learning loop, acting through discovery, make an orchestrator pick better
+ * tools? A simulation on the demo's catalogue and a simulated clock, with fixed seeds.
+ *
+ *   npm run bench:loop                 6 simulated weeks, 200 goals a day, ~300 tools
+ *
+ * Every demo tool becomes a family of 10 interchangeable tools (the demo tool, the popular one,
+ * plus 9 variants of lower quality). Quality drifts: from day 14 the popular tool of a third of
+ * the families degrades to 35%; from day 14 an AI-generated tool, better than all, appears in
+ * another third; two families stop receiving goals on day 21 (their tools fall idle).
+ *
+ * Three orchestrators see the same goals and the same random outcomes per (tool, goal):
+ * - baseline: keeps using the tool it was configured with (the popular one), no loop;
+ * - loop: store.discoverTools(goal) over the registry, with a chooser that explores 10% of the
+ *   time; every simulated day the hourly-statistics job runs, every 7th day the weekly lifecycle
+ *   job runs and its archive/deprecate/promote advice is accepted, i.e. applied to the registry
+ *   (thresholds: 7-day deprecate window, 14 idle days to archive). It learns only from the history
+ *   it recorded itself (runs written to PostgreSQL with their simulated times);
+ * - oracle: always the truly best tool of the family at that moment.
+ * A tool of the wrong family (discovery mistook the goal) succeeds 5% of the time.
+ * Ends with one JSON line: baseline/loop/oracle success rates and the share of the oracle's gain
+ * over the baseline that the loop recovers.
+ */
+import { ExecutionStore, runJob, type DiscoveryCandidate } from '../src/index.js';
+import { DEMO_TOOLS, type DemoTool } from '../src/demo/catalogue.js';
+import { Random } from '../src/demo/random.js';
+import { poolOf } from '../src/store/internal.js';
+import { benchDatabase } from './lib/database.js';
+import { round } from './lib/stats.js';
+
+const DAY_MS = 86_400_000;
+const DAYS = 42;
+const GOALS_PER_DAY = 200;
+const VARIANTS = 9;
+const DRIFT_DAY = 14;
+const IDLE_DAY = 21;
+const EXPLORE = 0.1;
+const START = new Date('2026-01-05T00:00:00Z');
+const FLAVOURS = ['lite', 'fast', 'legacy', 'community', 'mirror', 'beta', 'mini', 'plus', 'edge'];
+
+interface SimTool {
+  name: string;
+  family: string;
+  description: string;
+  base: number;
+  /** Success rate from DRIFT_DAY on. */
+  drifted: number;
+  /** First day the tool exists. */
+  from: number;
+  generated: boolean;
+}
+
+interface Family {
+  demo: DemoTool;
+  tools: SimTool[];
+  popular: SimTool;
+  idleFrom: number;
+}
+
+function describeFamily(demo: DemoTool): string {
+  const example = demo.goals[0]!.replaceAll('{n}', '').replaceAll('{x}', '');
+  return `${demo.keyword} ${demo.intent}: ${example}`;
+}
+
+function buildFamilies(random: Random): Family[] {
+  return DEMO_TOOLS.map((demo, f) => {
+    const text = describeFamily(demo);
+    const popular: SimTool = {
+      name: demo.name,
+      family: demo.name,
+      description: text,
+      base: 0.9,
+      drifted: f % 3 === 0 ? 0.35 : 0.9,
+      from: 0,
+      generated: false,
+    };
+    const tools = [popular];
+    for (let v = 0; v < VARIANTS - (f % 3 === 1 ? 1 : 0); v++) {
+      const base = 0.45 + random.next() * 0.4;
+      tools.push({
+        name: `${demo.name.replace(/_tool$/, '')}_${FLAVOURS[v]}_tool`,
+        family: demo.name,
+        description: `${text} (${FLAVOURS[v]} edition)`,
+        base,
+        drifted: base,
+        from: 0,
+        generated: false,
+      });
+    }
+    if (f % 3 === 1)
+      tools.push({
+        name: `${demo.name.replace(/_tool$/, '')}_ai_tool`,
+        family: demo.name,
+        description: `${text} (generated)`,
+        base: 0.97,
+        drifted: 0.97,
+        from: DRIFT_DAY,
+        generated: true,
+      });
+    return { demo, tools, popular, idleFrom: f < 2 ? IDLE_DAY : Number.POSITIVE_INFINITY };
+  });
+}
+
+const rateAt = (tool: SimTool, day: number): number =>
+  day >= DRIFT_DAY ? tool.drifted : tool.base;
+
+function fillGoal(demo: DemoTool, random: Random): string {
+  return random
+    .pick(demo.goals)
+    .replaceAll('{n}', () => String(random.int(2, 999)))
+    .replaceAll('{x}', () => random.pick(demo.fillers ?? ['it']));
+}
+
+/** The same uniform draw decides a goal's outcome whichever tool each arm used: fair comparison. */
+function succeeds(tool: SimTool | undefined, family: string, day: number, draw: number): boolean {
+  if (tool === undefined) return false;
+  return draw < (tool.family === family ? rateAt(tool, day) : 0.05);
+}
+
+interface Run {
+  at: Date;
+  goal: string;
+  tool: string;
+  success: boolean;
+}
+
+async function record(store: ExecutionStore, runs: Run[]): Promise<void> {
+  if (runs.length === 0) return;
+  await poolOf(store).query(
+    `WITH r AS (SELECT gen_random_uuid() AS id, u.* FROM unnest($1::timestamptz[], $2::text[],
+                  $3::varchar[], $4::boolean[]) AS u(at, goal, tool, success)),
+          e AS (INSERT INTO executions (execution_id, goal_text, success, created_at)
+                SELECT id, goal, success, at FROM r)
+     INSERT INTO tool_executions (call_id, execution_id, tool_name, success, duration_ms, created_at)
+     SELECT gen_random_uuid(), id, tool, success, 100, at FROM r`,
+    [
+      runs.map((r) => r.at),
+      runs.map((r) => r.goal),
+      runs.map((r) => r.tool),
+      runs.map((r) => r.success),
+    ],
+  );
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const families = buildFamilies(new Random(7));
+  const byName = new Map(families.flatMap((f) => f.tools.map((t) => [t.name, t] as const)));
+  const db = await benchDatabase('loop');
+  const store = await ExecutionStore.open({ connectionString: db.url });
+  const totals = { baseline: 0, loop: 0, oracle: 0, goals: 0 };
+  const applied: Record<string, number> = {};
+  try {
+    await store.registerTools(
+      families
+        .flatMap((f) => f.tools.filter((t) => t.from === 0))
+        .map((t) => ({
+          name: t.name,
+          description: t.description,
+        })),
+    );
+    const goals = new Random(11);
+    const outcomes = new Random(13);
+    const explore = new Random(17);
+    const chooser = ({ candidates }: { candidates: DiscoveryCandidate[] }): string =>
+      explore.chance(EXPLORE) ? explore.pick(candidates).toolName : candidates[0]!.toolName;
+    for (let day = 0; day < DAYS; day++) {
+      const dayStart = new Date(START.getTime() + day * DAY_MS);
+      for (const f of families)
+        for (const t of f.tools.filter((x) => x.generated && x.from === day)) {
+          const eventId = await store.storeToolCreation({
+            toolName: t.name,
+            generatedCode: 'export default async (input) => input',
+            validationPassed: true,
+            createdAt: dayStart,
+          });
+          await store.registerTools([
+            {
+              name: t.name,
+              description: t.description,
+              origin: 'ai-generated',
+              creationEventId: eventId,
+            },
+          ]);
+        }
+      const live = families.filter((f) => day < f.idleFrom);
+      const runs: Run[] = [];
+      for (let g = 0; g < GOALS_PER_DAY; g++) {
+        const family = goals.weighted(live, (f) => f.demo.weight);
+        const goal = fillGoal(family.demo, goals);
+        const at = new Date(dayStart.getTime() + ((g + 0.5) / GOALS_PER_DAY) * DAY_MS);
+        const draw = outcomes.next();
+        const available = family.tools.filter((t) => t.from <= day);
+        const best = available.reduce((a, b) => (rateAt(b, day) > rateAt(a, day) ? b : a));
+        const result = await store.discoverTools(goal, { limit: 10, choose: chooser });
+        const chosen = byName.get(result.chosen[0] ?? '');
+        const loopOk = succeeds(chosen, family.demo.name, day, draw);
+        if (chosen !== undefined) runs.push({ at, goal, tool: chosen.name, success: loopOk });
+        totals.loop += loopOk ? 1 : 0;
+        totals.baseline += succeeds(family.popular, family.demo.name, day, draw) ? 1 : 0;
+        totals.oracle += succeeds(best, family.demo.name, day, draw) ? 1 : 0;
+        totals.goals++;
+      }
+      await record(store, runs);
+      const now = new Date(dayStart.getTime() + DAY_MS);
+      await runJob(store, 'hourly-statistics', { now });
+      if ((day + 1) % 7 === 0)
+        await runJob(store, 'weekly-tool-lifecycle', {
+          now,
+          thresholds: { deprecateWindowDays: 7, archiveIdleDays: 14 },
+          onRecommendation: async ({ recommendation }) => {
+            if (recommendation.action === 'watch') return;
+            await store.acceptRecommendation(recommendation.id, { by: 'learning-loop:bench' });
+            applied[recommendation.action] = (applied[recommendation.action] ?? 0) + 1;
+          },
+        });
+    }
+    const rate = (n: number): number => n / totals.goals;
+    const baseline = rate(totals.baseline);
+    const loop = rate(totals.loop);
+    const oracle = rate(totals.oracle);
+    const statuses = await store.listTools({ limit: 10_000 });
+    console.log(
+      JSON.stringify({
+        tools: byName.size,
+        goals: totals.goals,
+        days: DAYS,
+        applied,
+        deprecated: statuses.filter((t) => t.status === 'deprecated').length,
+        archived: statuses.filter((t) => t.status === 'archived').length,
+        promoted: statuses.filter((t) => t.promoted).length,
+        seconds: round((performance.now() - started) / 1000, 1),
+      }),
+    );
+    console.log(
+      JSON.stringify({
+        baseline_success_rate: round(baseline, 4),
+        loop_success_rate: round(loop, 4),
+        oracle_success_rate: round(oracle, 4),
+        recovered_share: round((loop - baseline) / (oracle - baseline), 3),
+      }),
+    );
+  } finally {
+    await store.close();
+    await db.dispose();
+  }
+}
+
+await main();
