@@ -2,13 +2,16 @@
  * bench:loop — does the learning loop, acting through discovery, make an orchestrator pick better
  * tools? A simulation on the demo's catalogue and a simulated clock, with fixed seeds.
  *
- *   npm run bench:loop                 6 simulated weeks, 200 goals a day, ~300 tools
+ *   npm run bench:loop                 5 simulated weeks (after 2 of recorded history), 200
+ *                                      goals a day, 320 tools
  *
  * Every demo tool becomes a family of 10 interchangeable tools (the demo tool, the popular one,
  * plus 9 variants of lower quality). Quality drifts: from day 14 the popular tool of a third of
  * the families degrades to 35%; from day 14 an AI-generated tool, better than all, appears in
  * another third; two families stop receiving goals on day 21 (their tools fall idle).
  *
+ * Before day 0, two weeks of history are recorded: the orchestrator used each family's popular
+ * tool (the one the baseline keeps), so both start knowing the same thing.
  * Three orchestrators see the same goals and the same random outcomes per (tool, goal):
  * - baseline: keeps using the tool it was configured with (the popular one), no loop;
  * - loop: store.discoverTools(goal) over the registry, with a chooser that explores 10% of the
@@ -29,7 +32,9 @@ import { benchDatabase } from './lib/database.js';
 import { round } from './lib/stats.js';
 
 const DAY_MS = 86_400_000;
-const DAYS = 42;
+const DAYS = 35;
+/** Days of history recorded before the comparison starts: the configured (popular) tools at work. */
+const WARM_DAYS = 14;
 const GOALS_PER_DAY = 200;
 const VARIANTS = 9;
 const DRIFT_DAY = 14;
@@ -160,7 +165,27 @@ async function main(): Promise<void> {
         })),
     );
     const goals = new Random(11);
+    // The history before day 0: the orchestrator used each family's popular tool.
+    const warm = new Random(5);
+    for (let day = -WARM_DAYS; day < 0; day++) {
+      const dayStart = new Date(START.getTime() + day * DAY_MS);
+      const runs: Run[] = [];
+      for (let g = 0; g < GOALS_PER_DAY; g++) {
+        const family = warm.weighted(families, (f) => f.demo.weight);
+        const at = new Date(dayStart.getTime() + ((g + 0.5) / GOALS_PER_DAY) * DAY_MS);
+        const goal = fillGoal(family.demo, warm);
+        runs.push({
+          at,
+          goal,
+          tool: family.popular.name,
+          success: warm.chance(family.popular.base),
+        });
+      }
+      await record(store, runs);
+    }
+    await runJob(store, 'hourly-statistics', { now: START });
     const outcomes = new Random(13);
+    let misrouted = 0;
     const explore = new Random(17);
     const chooser = ({ candidates }: { candidates: DiscoveryCandidate[] }): string =>
       explore.chance(EXPLORE) ? explore.pick(candidates).toolName : candidates[0]!.toolName;
@@ -195,6 +220,7 @@ async function main(): Promise<void> {
         const result = await store.discoverTools(goal, { limit: 10, choose: chooser });
         const chosen = byName.get(result.chosen[0] ?? '');
         const loopOk = succeeds(chosen, family.demo.name, day, draw);
+        if (chosen?.family !== family.demo.name) misrouted++;
         if (chosen !== undefined) runs.push({ at, goal, tool: chosen.name, success: loopOk });
         totals.loop += loopOk ? 1 : 0;
         totals.baseline += succeeds(family.popular, family.demo.name, day, draw) ? 1 : 0;
@@ -225,6 +251,8 @@ async function main(): Promise<void> {
         tools: byName.size,
         goals: totals.goals,
         days: DAYS,
+        warm_days: WARM_DAYS,
+        misrouted,
         applied,
         deprecated: statuses.filter((t) => t.status === 'deprecated').length,
         archived: statuses.filter((t) => t.status === 'archived').length,
