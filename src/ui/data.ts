@@ -38,15 +38,7 @@ import type {
 export type { ExecutionCursor, ExecutionFilterValues };
 
 /** A row of the executions list: the execution and which tools it ran (in order). */
-export interface ExecutionListItem {
-  executionId: string;
-  goalId: string | null;
-  goalText: string;
-  intent: string | null;
-  success: boolean | null;
-  error: string | null;
-  durationMs: number | null;
-  createdAt: Date;
+export interface ExecutionListItem extends Omit<ExecutionRecord, 'metadata' | 'toolRuns'> {
   tools: Array<{ toolName: string; success: boolean }>;
 }
 
