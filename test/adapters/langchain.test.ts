@@ -126,6 +126,30 @@ describe('HistoryCallbackHandler (LangChain 1.x createAgent)', () => {
   });
 });
 
+describe('HistoryCallbackHandler: a stream given up by its reader', () => {
+  it('records the run as unfinished when the reader stops early', async () => {
+    const handler = new HistoryCallbackHandler({ store, spoolDir: await spoolDir() });
+    const goal = 'langchain stream abandoned';
+    const stream = await scenarioAgent().stream(
+      { messages: [{ role: 'user', content: goal }] },
+      { callbacks: [handler], streamMode: 'values' },
+    );
+    for await (const chunk of stream) {
+      expect(chunk).toBeDefined();
+      break;
+    }
+    // The graph stops at its next step; its end reaches the handler then.
+    for (let i = 0; i < 100 && (await executionsOf(db, goal)).length === 0; i++) {
+      await pause();
+      await handler.flush();
+    }
+    const [execution] = await executionsOf(db, goal);
+    expect(execution).toMatchObject({ success: null, metadata: { _unfinished: true } });
+    expect(execution.error).toContain('abandoned');
+    await handler.close();
+  });
+});
+
 describe('HistoryCallbackHandler (LangGraph prebuilt agent)', () => {
   it('records a createReactAgent run', async () => {
     const handler = new HistoryCallbackHandler({ store, spoolDir: await spoolDir() });

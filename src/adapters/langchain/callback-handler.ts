@@ -28,6 +28,12 @@ function nameOf(serialized: Serialized | undefined, runName: string | undefined)
   return 'unknown';
 }
 
+/** LangGraph's error when the stream's reader stops (`Abort`), or an aborted signal's. */
+function isAbort(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'AbortError' || /^abort(ed)?$/i.test(error.message.trim());
+}
+
 /** A tool's output as its result: a ToolMessage's content, anything else as is. */
 function toolResult(output: unknown): unknown {
   if (isRecord(output) && 'content' in output && typeof output.tool_call_id === 'string')
@@ -102,7 +108,11 @@ export class HistoryCallbackHandler extends BaseCallbackHandler {
 
   override handleChainError(error: unknown, runId: string): void {
     this.guard('handleChainError', () => {
-      if (this.isRoot(runId)) this.link.endRun({ runId, success: false, error: errorText(error) });
+      if (!this.isRoot(runId)) return;
+      // A consumer that stops reading a stream (or aborts) gives the run up: like the middleware's
+      // abandoned streams, it is recorded as unfinished, not as a failure of the agent.
+      if (isAbort(error)) this.link.abandonRun({ runId, reason: `abandoned: ${errorText(error)}` });
+      else this.link.endRun({ runId, success: false, error: errorText(error) });
     });
   }
 
