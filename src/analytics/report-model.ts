@@ -3,6 +3,7 @@ import type { JsonValue } from '../json/sanitize.js';
 import { successRateByIntent } from './report-intents.js';
 import { portsOf } from '../schema/ports.js';
 import { wilsonInterval } from '../stats/wilson.js';
+import { DEFAULT_THRESHOLDS } from '../../jobs/thresholds.js';
 import type {
   ReportModel,
   ReportOptions,
@@ -22,8 +23,17 @@ export type {
   ToolReportRow,
 } from './report-types.js';
 
-/** Without a low-performers job run, a tool whose interval's top is below this is listed. */
-export const LOW_PERFORMER_CEILING = 0.6;
+/**
+ * Without a low-performers job run, a tool whose interval's top is below this is listed: the job's
+ * own default, so the report and the job flag the same tools.
+ */
+export const LOW_PERFORMER_CEILING = DEFAULT_THRESHOLDS.lowPerformerSuccessRate;
+
+/** The threshold a daily-low-performers summary says it used. */
+function thresholdFrom(summary: unknown): number {
+  const value = (summary as { threshold?: unknown } | null)?.threshold;
+  return typeof value === 'number' && value > 0 && value <= 1 ? value : LOW_PERFORMER_CEILING;
+}
 
 type LowPerformer = ReportModel['lowPerformers']['items'][number];
 
@@ -126,9 +136,15 @@ export async function buildReport(
     tools: toolRows,
     lowPerformers: ((): ReportModel['lowPerformers'] => {
       const fromJob = lowPerformersFrom(lowJob?.[0]?.summary);
-      if (fromJob !== undefined) return { source: 'daily-low-performers', items: fromJob };
+      if (fromJob !== undefined)
+        return {
+          source: 'daily-low-performers',
+          threshold: thresholdFrom(lowJob?.[0]?.summary),
+          items: fromJob,
+        };
       return {
         source: 'interval',
+        threshold: LOW_PERFORMER_CEILING,
         items: toolRows
           .filter((row) => row.interval[1] < LOW_PERFORMER_CEILING)
           .map(({ toolName, total, successRate, interval }) => ({

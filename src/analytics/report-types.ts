@@ -113,6 +113,8 @@ export interface ReportModel {
    */
   lowPerformers: {
     source: 'daily-low-performers' | 'interval';
+    /** The success rate the whole interval must lie below: the job's, or `LOW_PERFORMER_CEILING`. */
+    threshold: number;
     items: Array<{
       toolName: string;
       total: number;

@@ -39,8 +39,8 @@ export function printReport(io: CliIo, model: ReportModel, options: { top?: numb
   heading(
     io,
     model.lowPerformers.source === 'daily-low-performers'
-      ? 'Low performers (daily-low-performers job)'
-      : `Low performers (whole ${confidence} interval below 60%)`,
+      ? `Low performers (daily-low-performers job: whole ${confidence} interval below ${percent(model.lowPerformers.threshold, 0)})`
+      : `Low performers (whole ${confidence} interval below ${percent(model.lowPerformers.threshold, 0)}; the daily job has not run yet)`,
   );
   printTable(
     io,

@@ -16,8 +16,11 @@ export function selectReportTotals(since: Date): Query {
                   count(success) AS rated,
                   (SELECT count(*) FROM tool_executions WHERE created_at >= $1) AS tool_runs,
                   (SELECT count(DISTINCT tool_name) FROM tool_executions WHERE created_at >= $1) AS tools,
-                  (SELECT count(*) FROM execution_feedback WHERE created_at >= $1) AS ratings,
-                  (SELECT avg(rating)::double precision FROM execution_feedback WHERE created_at >= $1) AS avg_rating
+                  -- Ratings belong to the window of the execution they rate, not of when they came.
+                  (SELECT count(*) FROM execution_feedback f JOIN executions e USING (execution_id)
+                    WHERE e.created_at >= $1) AS ratings,
+                  (SELECT avg(f.rating)::double precision FROM execution_feedback f JOIN executions e USING (execution_id)
+                    WHERE e.created_at >= $1) AS avg_rating
              FROM executions
             WHERE created_at >= $1`,
     values: [since],
@@ -79,7 +82,8 @@ export function selectRatingDistribution(since: Date): Query {
   return {
     text: `SELECT r.rating, count(f.id) AS count
              FROM generate_series(1, 5) AS r(rating)
-             LEFT JOIN execution_feedback f ON f.rating = r.rating AND f.created_at >= $1
+             LEFT JOIN (execution_feedback f JOIN executions e USING (execution_id))
+                    ON f.rating = r.rating AND e.created_at >= $1
             GROUP BY r.rating
             ORDER BY r.rating`,
     values: [since],

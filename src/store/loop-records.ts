@@ -31,7 +31,7 @@ export class LoopRecords {
     const status = options.status ?? null;
     if (status !== null && !RECOMMENDATION_STATUSES.has(status))
       throw new ValidationError(
-        `status must be open, accepted or dismissed, got ${describe(status)}`,
+        `status must be open, accepted, dismissed or expired, got ${describe(status)}`,
         'status',
       );
     const toolName = optionalName(options.toolName, 'toolName', 255);
