@@ -4,6 +4,41 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 export const REFRESH_LOCK = '1684368996, 2';
 
 /**
+ * The incremental fold: pending deltas summed per tool and added to tool_statistics (and the
+ * duration totals) in one statement, so one snapshot sees a batch's deltas and deletes them. Later
+ * migrations compose their refresh from it.
+ */
+export const FOLD_DELTAS = `        WITH gone AS (
+          DELETE FROM tool_statistics_deltas RETURNING *),
+        agg AS (
+          SELECT tool_name, sum(total_executions)::bigint AS total, sum(successful_executions)::bigint AS ok,
+                 sum(duration_sum_ms)::bigint AS dsum, sum(duration_count)::bigint AS dcount,
+                 min(first_used) AS first_used, max(last_used) AS last_used
+            FROM gone GROUP BY tool_name),
+        dur AS (
+          INSERT INTO tool_duration_totals AS d (tool_name, duration_sum_ms, duration_count)
+          SELECT tool_name, dsum, dcount FROM agg
+          ON CONFLICT (tool_name) DO UPDATE SET
+            duration_sum_ms = d.duration_sum_ms + EXCLUDED.duration_sum_ms,
+            duration_count = d.duration_count + EXCLUDED.duration_count
+          RETURNING tool_name, duration_sum_ms, duration_count)
+        INSERT INTO tool_statistics AS s (tool_name, total_executions, successful_executions, failed_executions,
+                                          avg_duration_ms, first_used, last_used, updated_at)
+        SELECT a.tool_name, a.total, a.ok, a.total - a.ok,
+               CASE WHEN dur.duration_count > 0
+                    THEN (dur.duration_sum_ms::numeric / dur.duration_count)::double precision END,
+               a.first_used, a.last_used, now()
+          FROM agg a JOIN dur ON dur.tool_name = a.tool_name
+        ON CONFLICT (tool_name) DO UPDATE SET
+          total_executions = s.total_executions + EXCLUDED.total_executions,
+          successful_executions = s.successful_executions + EXCLUDED.successful_executions,
+          failed_executions = s.failed_executions + EXCLUDED.failed_executions,
+          avg_duration_ms = EXCLUDED.avg_duration_ms,
+          first_used = least(s.first_used, EXCLUDED.first_used),
+          last_used = greatest(s.last_used, EXCLUDED.last_used),
+          updated_at = EXCLUDED.updated_at;`;
+
+/**
  * Folds the per-window duration percentiles into tool_statistics.metadata.durationWindow. Shared by
  * the incremental and the full refresh so both produce the same value. Cost: the rows inside the
  * window (an index range scan on created_at), never the whole history.
@@ -163,35 +198,7 @@ export class LearningLoop1764000000002 implements MigrationInterface {
       DECLARE touched integer;
       BEGIN
         PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
-        WITH gone AS (
-          DELETE FROM tool_statistics_deltas RETURNING *),
-        agg AS (
-          SELECT tool_name, sum(total_executions)::bigint AS total, sum(successful_executions)::bigint AS ok,
-                 sum(duration_sum_ms)::bigint AS dsum, sum(duration_count)::bigint AS dcount,
-                 min(first_used) AS first_used, max(last_used) AS last_used
-            FROM gone GROUP BY tool_name),
-        dur AS (
-          INSERT INTO tool_duration_totals AS d (tool_name, duration_sum_ms, duration_count)
-          SELECT tool_name, dsum, dcount FROM agg
-          ON CONFLICT (tool_name) DO UPDATE SET
-            duration_sum_ms = d.duration_sum_ms + EXCLUDED.duration_sum_ms,
-            duration_count = d.duration_count + EXCLUDED.duration_count
-          RETURNING tool_name, duration_sum_ms, duration_count)
-        INSERT INTO tool_statistics AS s (tool_name, total_executions, successful_executions, failed_executions,
-                                          avg_duration_ms, first_used, last_used, updated_at)
-        SELECT a.tool_name, a.total, a.ok, a.total - a.ok,
-               CASE WHEN dur.duration_count > 0
-                    THEN (dur.duration_sum_ms::numeric / dur.duration_count)::double precision END,
-               a.first_used, a.last_used, now()
-          FROM agg a JOIN dur ON dur.tool_name = a.tool_name
-        ON CONFLICT (tool_name) DO UPDATE SET
-          total_executions = s.total_executions + EXCLUDED.total_executions,
-          successful_executions = s.successful_executions + EXCLUDED.successful_executions,
-          failed_executions = s.failed_executions + EXCLUDED.failed_executions,
-          avg_duration_ms = EXCLUDED.avg_duration_ms,
-          first_used = least(s.first_used, EXCLUDED.first_used),
-          last_used = greatest(s.last_used, EXCLUDED.last_used),
-          updated_at = EXCLUDED.updated_at;
+${FOLD_DELTAS}
         GET DIAGNOSTICS touched = ROW_COUNT;
         ${PERCENTILES};
         RETURN touched;

@@ -2,6 +2,45 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { PERCENTILES, RECOMPUTE_0002, REFRESH_LOCK } from './0002-learning-loop.js';
 
 /**
+ * The full recompute of the counts: what tool_executions holds plus what was pruned, in one
+ * statement that also drops the pending deltas (one snapshot). Later migrations compose from it.
+ */
+export const RECOMPUTE_COUNTS = `        WITH gone AS (
+          DELETE FROM tool_statistics_deltas),
+        parts AS (
+          SELECT tool_name, count(*) AS total, count(*) FILTER (WHERE success) AS ok,
+                 coalesce(sum(duration_ms), 0)::bigint AS dsum, count(duration_ms) AS dcount,
+                 min(created_at) AS first_used, max(created_at) AS last_used
+            FROM tool_executions GROUP BY tool_name
+          UNION ALL
+          SELECT tool_name, total_executions, successful_executions, duration_sum_ms, duration_count,
+                 first_used, last_used
+            FROM tool_statistics_pruned),
+        agg AS (
+          SELECT tool_name, sum(total)::bigint AS total, sum(ok)::bigint AS ok, sum(dsum)::bigint AS dsum,
+                 sum(dcount)::bigint AS dcount, min(first_used) AS first_used, max(last_used) AS last_used
+            FROM parts GROUP BY tool_name),
+        dur AS (
+          INSERT INTO tool_duration_totals AS d (tool_name, duration_sum_ms, duration_count)
+          SELECT tool_name, dsum, dcount FROM agg
+          ON CONFLICT (tool_name) DO UPDATE SET
+            duration_sum_ms = EXCLUDED.duration_sum_ms, duration_count = EXCLUDED.duration_count)
+        INSERT INTO tool_statistics AS s (tool_name, total_executions, successful_executions, failed_executions,
+                                          avg_duration_ms, first_used, last_used, updated_at)
+        SELECT a.tool_name, a.total, a.ok, a.total - a.ok,
+               CASE WHEN a.dcount > 0 THEN (a.dsum::numeric / a.dcount)::double precision END,
+               a.first_used, a.last_used, now()
+          FROM agg a
+        ON CONFLICT (tool_name) DO UPDATE SET
+          total_executions = EXCLUDED.total_executions,
+          successful_executions = EXCLUDED.successful_executions,
+          failed_executions = EXCLUDED.failed_executions,
+          avg_duration_ms = EXCLUDED.avg_duration_ms,
+          first_used = EXCLUDED.first_used,
+          last_used = EXCLUDED.last_used,
+          updated_at = EXCLUDED.updated_at;`;
+
+/**
  * Statistics stay cumulative across retention in the full recompute too: every deleted tool run
  * (prune, cascade, a manual DELETE) is folded into tool_statistics_pruned by a statement trigger,
  * and recompute_tool_statistics() adds those totals to what tool_executions still holds. So a full
@@ -63,40 +102,7 @@ export class PrunedStatistics1764000000005 implements MigrationInterface {
       DECLARE touched integer;
       BEGIN
         PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
-        WITH gone AS (
-          DELETE FROM tool_statistics_deltas),
-        parts AS (
-          SELECT tool_name, count(*) AS total, count(*) FILTER (WHERE success) AS ok,
-                 coalesce(sum(duration_ms), 0)::bigint AS dsum, count(duration_ms) AS dcount,
-                 min(created_at) AS first_used, max(created_at) AS last_used
-            FROM tool_executions GROUP BY tool_name
-          UNION ALL
-          SELECT tool_name, total_executions, successful_executions, duration_sum_ms, duration_count,
-                 first_used, last_used
-            FROM tool_statistics_pruned),
-        agg AS (
-          SELECT tool_name, sum(total)::bigint AS total, sum(ok)::bigint AS ok, sum(dsum)::bigint AS dsum,
-                 sum(dcount)::bigint AS dcount, min(first_used) AS first_used, max(last_used) AS last_used
-            FROM parts GROUP BY tool_name),
-        dur AS (
-          INSERT INTO tool_duration_totals AS d (tool_name, duration_sum_ms, duration_count)
-          SELECT tool_name, dsum, dcount FROM agg
-          ON CONFLICT (tool_name) DO UPDATE SET
-            duration_sum_ms = EXCLUDED.duration_sum_ms, duration_count = EXCLUDED.duration_count)
-        INSERT INTO tool_statistics AS s (tool_name, total_executions, successful_executions, failed_executions,
-                                          avg_duration_ms, first_used, last_used, updated_at)
-        SELECT a.tool_name, a.total, a.ok, a.total - a.ok,
-               CASE WHEN a.dcount > 0 THEN (a.dsum::numeric / a.dcount)::double precision END,
-               a.first_used, a.last_used, now()
-          FROM agg a
-        ON CONFLICT (tool_name) DO UPDATE SET
-          total_executions = EXCLUDED.total_executions,
-          successful_executions = EXCLUDED.successful_executions,
-          failed_executions = EXCLUDED.failed_executions,
-          avg_duration_ms = EXCLUDED.avg_duration_ms,
-          first_used = EXCLUDED.first_used,
-          last_used = EXCLUDED.last_used,
-          updated_at = EXCLUDED.updated_at;
+${RECOMPUTE_COUNTS}
         GET DIAGNOSTICS touched = ROW_COUNT;
         ${PERCENTILES};
         RETURN touched;

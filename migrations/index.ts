@@ -5,6 +5,7 @@ import { ReadPaths1764000000003 } from './0003-read-paths.js';
 import { ExpiredRecommendations1764000000004 } from './0004-expired-recommendations.js';
 import { PrunedStatistics1764000000005 } from './0005-pruned-statistics.js';
 import { OpenExecutions1764000000006 } from './0006-open-executions.js';
+import { LatencySketches1764000000007 } from './0007-latency-sketches.js';
 import { ToolRegistry1764000000008 } from './0008-tool-registry.js';
 
 /** Every migration, in the order it must run. Append only; never reorder. */
@@ -15,5 +16,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   ExpiredRecommendations1764000000004,
   PrunedStatistics1764000000005,
   OpenExecutions1764000000006,
+  LatencySketches1764000000007,
   ToolRegistry1764000000008,
 ];

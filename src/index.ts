@@ -3,6 +3,8 @@ import 'reflect-metadata';
 export { ExecutionStore, withExecutionStore } from './store/execution-store.js';
 export type {
   ExecutionRecord,
+  LatencyWindowOptions,
+  LatencyWindowRecord,
   StoreExecutionInput,
   StoreFeedbackInput,
   StoreOptions,
@@ -150,6 +152,15 @@ export type {
   RecommendationEvent,
 } from '../jobs/index.js';
 export { wilsonInterval, wilsonLowerBound, wilsonUpperBound, Z_95 } from './stats/wilson.js';
+export {
+  LATENCY_ALPHA,
+  latencyBucket,
+  latencyBucketValue,
+  mergeSketches,
+  sketchOf,
+  sketchQuantile,
+} from './stats/latency-sketch.js';
+export type { LatencySketch } from './stats/latency-sketch.js';
 export type { Interval } from './stats/wilson.js';
 export {
   JobRun,

@@ -55,6 +55,14 @@ async function snapshot(store: ExecutionStore): Promise<unknown[]> {
   return result.rows;
 }
 
+/** The latency sketches, bucket by bucket. */
+async function latencyBuckets(store: ExecutionStore): Promise<unknown[]> {
+  const result = await poolOf(store).query(
+    `SELECT tool_name, hour, bucket, count FROM tool_latency_buckets ORDER BY 1, 2, 3`,
+  );
+  return result.rows;
+}
+
 describe('incremental statistics refresh', () => {
   let store: ExecutionStore;
   let executionId: string;
@@ -107,9 +115,12 @@ describe('incremental statistics refresh', () => {
       'SELECT count(*)::int AS n FROM tool_statistics_deltas',
     );
     expect(pending.rows[0].n).toBe(0);
+    const incrementalBuckets = await latencyBuckets(store);
+    expect(incrementalBuckets.length).toBeGreaterThan(0);
     await store.recomputeStatistics();
     const full = await snapshot(store);
     expect(incremental).toEqual(full);
+    expect(await latencyBuckets(store)).toEqual(incrementalBuckets);
     // And both agree with the rows written, counted here in JavaScript.
     const total = written.filter((r) => r.tool === 'alpha');
     const alpha = incremental.find(

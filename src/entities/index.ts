@@ -12,6 +12,8 @@ import { ToolStatisticsPruned } from './tool-statistics-pruned.js';
 import { ExecutionOutcomesHourly } from './execution-outcomes-hourly.js';
 import { Tool } from './tool.js';
 import { ToolStatusChange } from './tool-status-change.js';
+import { ToolLatencyBucket } from './tool-latency-bucket.js';
+import { ToolLatencyDelta } from './tool-latency-delta.js';
 
 export {
   Execution,
@@ -28,6 +30,8 @@ export {
   ExecutionOutcomesHourly,
   Tool,
   ToolStatusChange,
+  ToolLatencyBucket,
+  ToolLatencyDelta,
 };
 
 /** Every entity and view entity, for DataSource options. */
@@ -46,4 +50,6 @@ export const entities = [
   ToolStatisticsPruned,
   Tool,
   ToolStatusChange,
+  ToolLatencyBucket,
+  ToolLatencyDelta,
 ];

@@ -29,7 +29,8 @@ export function selectReportTotals(since: Date): Query {
 
 /**
  * Per tool in the window: runs, successes, the Wilson score interval of the success rate at the
- * given z (1.96 for 95%), and p50/p95 latency. Whether the AI generated the tool comes along.
+ * given z (1.96 for 95%), and p50/p95 latency (from the latency sketches). Whether the AI
+ * generated the tool comes along.
  */
 export function selectToolReport(since: Date, z: number): Query {
   return {
@@ -37,14 +38,17 @@ export function selectToolReport(since: Date, z: number): Query {
              SELECT tool_name,
                     count(*)::double precision AS n,
                     count(*) FILTER (WHERE success)::double precision AS s,
-                    percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
-                    percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95,
                     max(created_at) AS last_used
                FROM tool_executions
               WHERE created_at >= $1
               GROUP BY tool_name),
+           -- Latency from the hourly sketches (within 1% of percentile_cont; whole UTC hours).
+           l AS (
+             SELECT tool_name, p50_ms AS p50, p95_ms AS p95
+               FROM tool_latency_window($1, 'infinity')),
            w AS (
-             SELECT t.*, t.s / t.n AS p, $2::double precision AS z FROM t)
+             SELECT t.*, l.p50, l.p95, t.s / t.n AS p, $2::double precision AS z
+               FROM t LEFT JOIN l ON l.tool_name = t.tool_name)
            SELECT tool_name, n AS total, s AS successes, p AS success_rate,
                   greatest(0, (p + z * z / (2 * n) - z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)))
                               / (1 + z * z / n)) AS low,

@@ -26,6 +26,8 @@ import { createReportReads } from './report-reads.js';
 import type {
   ExecutionRecord,
   JobRunRecord,
+  LatencyWindowOptions,
+  LatencyWindowRecord,
   RankToolsOptions,
   RankedTool,
   RecommendationRecord,
@@ -199,6 +201,15 @@ export class ExecutionStore implements AsyncDisposable {
   /** Real-time aggregates per tool from the tool_performance view. */
   async getToolPerformanceView(): Promise<ToolPerformanceRecord[]> {
     return await this.#reads.toolPerformance();
+  }
+
+  /**
+   * p50/p95 duration per tool over any window (default: the last 24 hours), merged from hourly
+   * latency sketches: each estimate within 1% of PostgreSQL's percentile_cont over the same runs,
+   * at a cost of hours × buckets whatever the history's size. Windows are whole UTC hours.
+   */
+  async getLatencyPercentiles(options: LatencyWindowOptions = {}): Promise<LatencyWindowRecord[]> {
+    return await this.#reads.latencyPercentiles(options);
   }
 
   /** Refreshes tool_statistics. Returns how many tools it touched. */

@@ -9,11 +9,14 @@ import {
 } from '../sql/analytics.js';
 import { selectRankedTools } from '../sql/ranking.js';
 import { callRecomputeToolStatistics } from '../sql/statistics.js';
+import { selectLatencyWindow } from '../sql/latency.js';
 import { Z_95 } from '../stats/wilson.js';
 import type { StoreDatabase } from './database.js';
 import { toExecution, toNumber, toPerformance, toRankedTool, toStatistics } from './mappers.js';
 import type {
   ExecutionRecord,
+  LatencyWindowOptions,
+  LatencyWindowRecord,
   RankToolsOptions,
   RankedTool,
   ToolPerformanceRecord,
@@ -72,6 +75,32 @@ export class StoreReads {
   async toolPerformance(): Promise<ToolPerformanceRecord[]> {
     const rows = await this.db.rows(selectToolPerformance(), 'getToolPerformanceView');
     return rows.map(toPerformance);
+  }
+
+  async latencyPercentiles(options: LatencyWindowOptions = {}): Promise<LatencyWindowRecord[]> {
+    const hours = requireFinite(options.hours ?? 24, 'hours', 1 / 60, 24 * 365 * 100);
+    const since = optionalDate(options.since, 'since') ?? new Date(Date.now() - hours * 3_600_000);
+    const until = optionalDate(options.until, 'until');
+    let tools: string[] | null = null;
+    if (options.tools !== undefined) {
+      if (!Array.isArray(options.tools))
+        throw new ValidationError(
+          `tools must be an array of tool names, got ${describe(options.tools)}`,
+          'tools',
+        );
+      tools = options.tools.map((t, i) => requireName(t, `tools[${i}]`, 255));
+    }
+    const rows = await this.db.rows(
+      selectLatencyWindow(since, until, tools),
+      'getLatencyPercentiles',
+    );
+    return rows.map((r) => ({
+      toolName: String(r.tool_name),
+      runs: toNumber(r.runs),
+      timedRuns: toNumber(r.timed_runs),
+      p50Ms: r.p50_ms === null ? null : Number(r.p50_ms),
+      p95Ms: r.p95_ms === null ? null : Number(r.p95_ms),
+    }));
   }
 
   async updateStatistics(): Promise<number> {

@@ -150,3 +150,26 @@ export interface RankedTool {
   p95DurationMs: number | null;
   lastUsed: Date | null;
 }
+
+/** Options of getLatencyPercentiles: a window of whole UTC hours, optionally some tools only. */
+export interface LatencyWindowOptions {
+  /** Start of the window (the UTC hour holding it counts in full). Default: `hours` before now. */
+  since?: Date | string;
+  /** End of the window (exclusive). Default: no end (everything recorded so far). */
+  until?: Date | string;
+  /** The window's length when `since` is not given. Default: 24. */
+  hours?: number;
+  /** Only these tools. Default: every tool with runs in the window. */
+  tools?: readonly string[];
+}
+
+/** One tool's latency over a window, merged from hourly sketches (estimates within 1%). */
+export interface LatencyWindowRecord {
+  toolName: string;
+  /** Runs in the window, timed or not. */
+  runs: number;
+  /** Runs with a duration: the ones the percentiles describe. */
+  timedRuns: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}

@@ -1,0 +1,249 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { FOLD_DELTAS, PERCENTILES, REFRESH_LOCK } from './0002-learning-loop.js';
+import { RECOMPUTE_COUNTS } from './0005-pruned-statistics.js';
+
+// The sketch's constants, the same as src/stats/latency-sketch.ts (a migration keeps its own copy:
+// it must keep meaning what it meant when it ran). Relative accuracy 1%: gamma = 1.01 / 0.99.
+const GAMMA = '(1.01::double precision / 0.99::double precision)';
+const UNTIMED = -2147483648; // runs without a duration: counted in `runs`, not in percentiles
+const ZERO = -2147483647; // durations of 0 ms (or less): estimated as exactly 0
+
+/**
+ * The windowed percentiles from the hourly buckets (and any pending deltas). Dynamic SQL so every
+ * call is planned with its actual window: the hour index is range-scanned, never the whole table.
+ * Cost: hours in the window × buckets per hour, whatever the size of the history.
+ */
+const WINDOW_FUNCTION = `CREATE FUNCTION tool_latency_window(since timestamptz, until timestamptz,
+                                              tools varchar[] DEFAULT NULL)
+      RETURNS TABLE (tool_name varchar, runs bigint, timed_runs bigint,
+                     p50_ms double precision, p95_ms double precision)
+      LANGUAGE plpgsql STABLE AS $fn$
+      BEGIN
+        RETURN QUERY EXECUTE $q$
+        WITH parts AS (
+          SELECT b.tool_name, b.bucket, b.count FROM tool_latency_buckets b
+           WHERE b.hour >= date_trunc('hour', $1, 'UTC') AND b.hour < $2
+             AND ($3 IS NULL OR b.tool_name = ANY ($3))
+          UNION ALL
+          SELECT d.tool_name, d.bucket, d.count FROM tool_latency_deltas d
+           WHERE d.hour >= date_trunc('hour', $1, 'UTC') AND d.hour < $2
+             AND ($3 IS NULL OR d.tool_name = ANY ($3))),
+        merged AS (
+          SELECT p.tool_name, p.bucket, sum(p.count)::bigint AS c
+            FROM parts p GROUP BY p.tool_name, p.bucket HAVING sum(p.count) > 0),
+        cum AS (
+          SELECT m.tool_name, m.bucket,
+                 sum(m.c) OVER (PARTITION BY m.tool_name ORDER BY m.bucket) AS upto,
+                 sum(m.c) OVER (PARTITION BY m.tool_name) AS n
+            FROM merged m WHERE m.bucket <> ${UNTIMED}),
+        ranks AS (
+          SELECT c.tool_name, max(c.n) AS n,
+                 min(c.bucket) FILTER (WHERE c.upto > floor(0.5 * (c.n - 1))) AS b50lo,
+                 min(c.bucket) FILTER (WHERE c.upto > ceil(0.5 * (c.n - 1))) AS b50hi,
+                 min(c.bucket) FILTER (WHERE c.upto > floor(0.95 * (c.n - 1))) AS b95lo,
+                 min(c.bucket) FILTER (WHERE c.upto > ceil(0.95 * (c.n - 1))) AS b95hi
+            FROM cum c GROUP BY c.tool_name),
+        totals AS (
+          SELECT m.tool_name, sum(m.c)::bigint AS runs FROM merged m GROUP BY m.tool_name)
+        SELECT t.tool_name::varchar, t.runs, coalesce(r.n, 0)::bigint,
+               latency_bucket_value(r.b50lo) + (0.5 * (r.n - 1) - floor(0.5 * (r.n - 1)))::double precision
+                 * (latency_bucket_value(r.b50hi) - latency_bucket_value(r.b50lo)),
+               latency_bucket_value(r.b95lo) + (0.95 * (r.n - 1) - floor(0.95 * (r.n - 1)))::double precision
+                 * (latency_bucket_value(r.b95hi) - latency_bucket_value(r.b95lo))
+          FROM totals t LEFT JOIN ranks r ON r.tool_name = t.tool_name
+         ORDER BY t.tool_name
+        $q$ USING since, until, tools;
+      END
+    $fn$`;
+
+/** metadata.durationWindow of every tool from the buckets: the same shape 0002 wrote. */
+const WINDOW_FROM_BUCKETS = `
+        WITH w AS (SELECT * FROM tool_latency_window(now() - duration_window, 'infinity'))
+        UPDATE tool_statistics s
+           SET metadata = s.metadata || jsonb_build_object('durationWindow', jsonb_build_object(
+                 'hours', extract(epoch FROM duration_window) / 3600,
+                 'runs', coalesce(w.runs, 0),
+                 'timedRuns', coalesce(w.timed_runs, 0),
+                 'p50Ms', w.p50_ms,
+                 'p95Ms', w.p95_ms,
+                 'asOf', now()))
+          FROM tool_statistics t
+          LEFT JOIN w ON w.tool_name = t.tool_name
+         WHERE s.tool_name = t.tool_name
+           AND (w.tool_name IS NOT NULL OR coalesce((s.metadata->'durationWindow'->>'runs')::bigint, 0) > 0)`;
+
+/**
+ * Folds the pending latency deltas into the buckets (one snapshot: the DELETE … RETURNING sees a
+ * batch's deltas together), then removes buckets a prune emptied. Cost: the new deltas.
+ */
+const FOLD_LATENCY = `CREATE FUNCTION fold_tool_latency() RETURNS void LANGUAGE plpgsql AS $fn$
+      DECLARE emptied_tools varchar[]; emptied_hours timestamptz[]; emptied_buckets integer[];
+      BEGIN
+        WITH gone AS (
+          DELETE FROM tool_latency_deltas RETURNING tool_name, hour, bucket, count),
+        agg AS (
+          SELECT g.tool_name, g.hour, g.bucket, sum(g.count)::bigint AS count
+            FROM gone g GROUP BY 1, 2, 3 HAVING sum(g.count) <> 0
+           ORDER BY 1, 2, 3),
+        up AS (
+          INSERT INTO tool_latency_buckets AS b (tool_name, hour, bucket, count)
+          SELECT * FROM agg
+          ON CONFLICT (tool_name, hour, bucket) DO UPDATE SET count = b.count + EXCLUDED.count
+          RETURNING b.tool_name, b.hour, b.bucket, b.count)
+        SELECT array_agg(up.tool_name), array_agg(up.hour), array_agg(up.bucket)
+          INTO emptied_tools, emptied_hours, emptied_buckets
+          FROM up WHERE up.count <= 0;
+        IF emptied_tools IS NOT NULL THEN
+          DELETE FROM tool_latency_buckets b
+           USING unnest(emptied_tools, emptied_hours, emptied_buckets) AS e(tool_name, hour, bucket)
+           WHERE b.tool_name = e.tool_name AND b.hour = e.hour AND b.bucket = e.bucket AND b.count <= 0;
+        END IF;
+      END
+    $fn$`;
+
+/**
+ * Rebuilds every bucket from tool_executions in one statement (one snapshot, as the counts'
+ * recompute): rows committed later keep their deltas and are folded by the next refresh.
+ */
+const REBUILD_LATENCY = `CREATE FUNCTION rebuild_tool_latency() RETURNS void LANGUAGE plpgsql AS $fn$
+      BEGIN
+        WITH gone AS (
+          DELETE FROM tool_latency_deltas),
+        fresh AS (
+          SELECT e.tool_name, date_trunc('hour', e.created_at, 'UTC') AS hour,
+                 latency_bucket(e.duration_ms) AS bucket, count(*)::bigint AS count
+            FROM tool_executions e GROUP BY 1, 2, 3),
+        up AS (
+          INSERT INTO tool_latency_buckets AS b (tool_name, hour, bucket, count)
+          SELECT * FROM fresh ORDER BY 1, 2, 3
+          ON CONFLICT (tool_name, hour, bucket) DO UPDATE SET count = EXCLUDED.count)
+        DELETE FROM tool_latency_buckets b
+         WHERE NOT EXISTS (SELECT 1 FROM fresh f
+                            WHERE f.tool_name = b.tool_name AND f.hour = b.hour AND f.bucket = b.bucket);
+      END
+    $fn$`;
+
+function updateFunction(body: string): string {
+  return `CREATE OR REPLACE FUNCTION update_tool_statistics(duration_window interval DEFAULT '24 hours')
+      RETURNS integer LANGUAGE plpgsql AS $fn$
+      DECLARE touched integer;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
+${FOLD_DELTAS}
+        GET DIAGNOSTICS touched = ROW_COUNT;
+${body}
+        RETURN touched;
+      END
+    $fn$`;
+}
+
+function recomputeFunction(body: string): string {
+  return `CREATE OR REPLACE FUNCTION recompute_tool_statistics(duration_window interval DEFAULT '24 hours')
+      RETURNS integer LANGUAGE plpgsql AS $fn$
+      DECLARE touched integer;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
+${RECOMPUTE_COUNTS}
+        GET DIAGNOSTICS touched = ROW_COUNT;
+${body}
+        RETURN touched;
+      END
+    $fn$`;
+}
+
+/** A statement trigger's delta rows: +1 per inserted run, -1 per deleted one, per (tool, hour, bucket). */
+function captureFunction(name: string, table: 'new_rows' | 'old_rows', sign: 1 | -1): string {
+  return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO tool_latency_deltas (tool_name, hour, bucket, count)
+        SELECT tool_name, date_trunc('hour', created_at, 'UTC'), latency_bucket(duration_ms), ${sign} * count(*)
+          FROM ${table}
+         GROUP BY 1, 2, 3;
+        RETURN NULL;
+      END
+    $fn$`;
+}
+
+/**
+ * Latency sketches: per (tool, UTC hour) log-scale buckets of tool-run durations with 1% relative
+ * accuracy (DDSketch's mapping: bucket = ceil(log_gamma(ms))). Insert and delete triggers append
+ * deltas (no row contention between writers); the refresh folds them like the counts' deltas; any
+ * window's p50/p95 merges hourly buckets, so the refresh costs new rows, never history.
+ */
+export class LatencySketches1764000000007 implements MigrationInterface {
+  name = 'LatencySketches1764000000007';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`SET LOCAL lock_timeout = '30s'`);
+    await q.query(`CREATE FUNCTION latency_bucket(ms integer) RETURNS integer
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+        SELECT CASE WHEN ms IS NULL THEN ${UNTIMED}
+                    WHEN ms <= 0 THEN ${ZERO}
+                    ELSE ceil(ln(ms::double precision) / ln(${GAMMA}))::integer END
+      $fn$`);
+    // The estimate for a bucket: gamma^i * (1 - alpha), within 1% of every value the bucket holds.
+    await q.query(`CREATE FUNCTION latency_bucket_value(bucket integer) RETURNS double precision
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+        SELECT CASE WHEN bucket IS NULL OR bucket = ${UNTIMED} THEN NULL
+                    WHEN bucket = ${ZERO} THEN 0
+                    ELSE power(${GAMMA}, bucket) * 0.99 END
+      $fn$`);
+    await q.query(`CREATE TABLE "tool_latency_buckets" (
+      "tool_name" character varying(255) NOT NULL,
+      "hour" TIMESTAMP WITH TIME ZONE NOT NULL,
+      "bucket" integer NOT NULL,
+      "count" bigint NOT NULL,
+      CONSTRAINT "PK_tool_latency_buckets" PRIMARY KEY ("tool_name", "hour", "bucket"))`);
+    await q.query(
+      `CREATE INDEX "idx_tool_latency_buckets_hour" ON "tool_latency_buckets" ("hour")`,
+    );
+    await q.query(`CREATE TABLE "tool_latency_deltas" (
+      "id" bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+      "tool_name" character varying(255) NOT NULL,
+      "hour" TIMESTAMP WITH TIME ZONE NOT NULL,
+      "bucket" integer NOT NULL,
+      "count" bigint NOT NULL,
+      CONSTRAINT "PK_tool_latency_deltas" PRIMARY KEY ("id"))`);
+    await q.query(captureFunction('tool_latency_capture_insert', 'new_rows', 1));
+    await q.query(captureFunction('tool_latency_capture_delete', 'old_rows', -1));
+    await q.query(`CREATE TRIGGER "trg_tool_executions_latency_insert" AFTER INSERT ON "tool_executions"
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tool_latency_capture_insert()`);
+    await q.query(`CREATE TRIGGER "trg_tool_executions_latency_delete" AFTER DELETE ON "tool_executions"
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tool_latency_capture_delete()`);
+    await q.query(WINDOW_FUNCTION);
+    await q.query(FOLD_LATENCY);
+    await q.query(REBUILD_LATENCY);
+    await q.query(
+      updateFunction(`        PERFORM fold_tool_latency();
+        ${WINDOW_FROM_BUCKETS};`),
+    );
+    await q.query(
+      recomputeFunction(`        PERFORM rebuild_tool_latency();
+        ${WINDOW_FROM_BUCKETS};`),
+    );
+    // Buckets for the history already present (the triggers block writers until commit).
+    await q.query(`SELECT rebuild_tool_latency()`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(updateFunction(`        ${PERCENTILES};`));
+    await q.query(recomputeFunction(`        ${PERCENTILES};`));
+    await q.query(
+      `DROP TRIGGER IF EXISTS "trg_tool_executions_latency_insert" ON "tool_executions"`,
+    );
+    await q.query(
+      `DROP TRIGGER IF EXISTS "trg_tool_executions_latency_delete" ON "tool_executions"`,
+    );
+    await q.query(`DROP FUNCTION IF EXISTS tool_latency_capture_insert()`);
+    await q.query(`DROP FUNCTION IF EXISTS tool_latency_capture_delete()`);
+    await q.query(`DROP FUNCTION IF EXISTS rebuild_tool_latency()`);
+    await q.query(`DROP FUNCTION IF EXISTS fold_tool_latency()`);
+    await q.query(
+      `DROP FUNCTION IF EXISTS tool_latency_window(timestamptz, timestamptz, varchar[])`,
+    );
+    await q.query(`DROP TABLE IF EXISTS "tool_latency_deltas"`);
+    await q.query(`DROP TABLE IF EXISTS "tool_latency_buckets"`);
+    await q.query(`DROP FUNCTION IF EXISTS latency_bucket_value(integer)`);
+    await q.query(`DROP FUNCTION IF EXISTS latency_bucket(integer)`);
+  }
+}
