@@ -7,7 +7,9 @@
  * For each size: load history with generate_series (not the store API), then three rounds of
  * "insert 10,000 new rows in 10 batches (a fifth of them late), time update_tool_statistics()
  * (incremental), time recompute_tool_statistics() (full) on the same data", and the median latency
- * of five read queries. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temp dir.
+ * of the read queries. Then the latency sketches' accuracy: every tool's p50/p95 over all history
+ * and over the last 24 hours against PostgreSQL's exact percentile_cont on the same rows (worst
+ * tool's relative error). Uses DATABASE_URL when set, else an embedded PostgreSQL in a temp dir.
  */
 import { poolOf } from '../src/store/internal.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -94,6 +96,34 @@ interface SizeResult {
   incrementalMs: number;
   fullMs: number;
   queryP50Ms: Record<string, number>;
+  allToolsWindowMs: number;
+  p50MaxRelErr: number;
+  p95MaxRelErr: number;
+}
+
+/** The worst tool's relative error of the sketched p50/p95 against percentile_cont, per window. */
+async function accuracy(store: ExecutionStore): Promise<{ p50: number; p95: number }> {
+  let p50 = 0;
+  let p95 = 0;
+  for (const hours of [24, null]) {
+    const since = hours === null ? new Date(0) : new Date(Date.now() - hours * 3_600_000);
+    const sketched = await store.getLatencyPercentiles({ since });
+    const exact = await poolOf(store).query(
+      `SELECT tool_name, percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+         FROM tool_executions WHERE created_at >= date_trunc('hour', $1::timestamptz, 'UTC')
+        GROUP BY tool_name`,
+      [since],
+    );
+    const truth = new Map(exact.rows.map((r) => [r.tool_name as string, r]));
+    if (truth.size !== sketched.length) throw new Error('sketched and exact tool lists differ');
+    for (const row of sketched) {
+      const t = truth.get(row.toolName)!;
+      p50 = Math.max(p50, Math.abs(row.p50Ms! - t.p50) / t.p50);
+      p95 = Math.max(p95, Math.abs(row.p95Ms! - t.p95) / t.p95);
+    }
+  }
+  return { p50, p95 };
 }
 
 async function measure(store: ExecutionStore, historyRows: number): Promise<SizeResult> {
@@ -113,6 +143,7 @@ async function measure(store: ExecutionStore, historyRows: number): Promise<Size
     getSuccessRate: () => store.getSuccessRate(),
     getRecentExecutions: () => store.getRecentExecutions({ limit: 50 }),
     rankTools: () => store.rankTools(candidates),
+    latencyWindow7d: () => store.getLatencyPercentiles({ hours: 24 * 7, tools: ['tool_7'] }),
   };
   const queryP50Ms: Record<string, number> = {};
   for (const [name, fn] of Object.entries(queries)) {
@@ -121,7 +152,19 @@ async function measure(store: ExecutionStore, historyRows: number): Promise<Size
     for (let i = 0; i < 30; i++) samples.push(await timed(fn));
     queryP50Ms[name] = round(median(samples), 3);
   }
-  return { historyRows, incrementalMs: median(incremental), fullMs: median(full), queryP50Ms };
+  const windowSamples: number[] = [];
+  for (let i = 0; i < 10; i++)
+    windowSamples.push(await timed(() => store.getLatencyPercentiles({ hours: 24 })));
+  const error = await accuracy(store);
+  return {
+    historyRows,
+    incrementalMs: median(incremental),
+    fullMs: median(full),
+    queryP50Ms,
+    allToolsWindowMs: round(median(windowSamples), 3),
+    p50MaxRelErr: error.p50,
+    p95MaxRelErr: error.p95,
+  };
 }
 
 async function main(): Promise<void> {
@@ -143,7 +186,7 @@ async function main(): Promise<void> {
   const store = await ExecutionStore.open({ connectionString: url });
   try {
     await poolOf(store).query(
-      'TRUNCATE executions, tool_executions, tool_statistics, tool_statistics_deltas, tool_duration_totals CASCADE',
+      'TRUNCATE executions, tool_executions, tool_statistics, tool_statistics_deltas, tool_duration_totals, tool_latency_buckets, tool_latency_deltas CASCADE',
     );
     console.log(`bench:stats ${quick ? '(quick) ' : ''}against ${store.describe()}`);
     const results: SizeResult[] = [];
@@ -160,7 +203,9 @@ async function main(): Promise<void> {
       console.log(
         `history ${size.toLocaleString('en-US')}: refresh after ${NEW_ROWS.toLocaleString('en-US')} new rows ` +
           `${result.incrementalMs.toFixed(1)} ms incremental vs ${result.fullMs.toFixed(1)} ms full ` +
-          `(${(result.fullMs / result.incrementalMs).toFixed(1)}x); query medians (ms) ${JSON.stringify(result.queryP50Ms)}`,
+          `(${(result.fullMs / result.incrementalMs).toFixed(1)}x); query medians (ms) ${JSON.stringify(result.queryP50Ms)}; ` +
+          `all tools' 24 h p50/p95 ${result.allToolsWindowMs} ms; worst relative error p50 ` +
+          `${result.p50MaxRelErr.toFixed(4)}, p95 ${result.p95MaxRelErr.toFixed(4)}`,
       );
     }
     const [base, big] = results as [SizeResult, SizeResult];
@@ -169,9 +214,13 @@ async function main(): Promise<void> {
         history_rows: base.historyRows,
         incremental_ms: round(base.incrementalMs),
         full_ms: round(base.fullMs),
-        ratio_full_over_incremental: round(base.fullMs / base.incrementalMs),
+        ratio_full_over_incremental: round(big.fullMs / big.incrementalMs),
+        ratio_full_over_incremental_base: round(base.fullMs / base.incrementalMs),
         growth_10x: round(big.incrementalMs / base.incrementalMs),
+        p50_max_rel_err: round(Math.max(base.p50MaxRelErr, big.p50MaxRelErr), 5),
+        p95_max_rel_err: round(Math.max(base.p95MaxRelErr, big.p95MaxRelErr), 5),
         query_p50_ms: base.queryP50Ms,
+        all_tools_window_24h_ms: base.allToolsWindowMs,
         history_rows_10x: big.historyRows,
         incremental_ms_10x: round(big.incrementalMs),
         full_ms_10x: round(big.fullMs),

@@ -181,11 +181,14 @@ export class LatencySketches1764000000007 implements MigrationInterface {
                     WHEN ms <= 0 THEN ${ZERO}
                     ELSE ceil(ln(ms::double precision) / ln(${GAMMA}))::integer END
       $fn$`);
-    // The estimate for a bucket: gamma^i * (1 - alpha), within 1% of every value the bucket holds.
+    // The estimate for a bucket: gamma^i * (1 - alpha), within 1% of every value it holds; when
+    // the bucket holds a single whole millisecond (durations are integers: below ~50 ms) that one.
     await q.query(`CREATE FUNCTION latency_bucket_value(bucket integer) RETURNS double precision
       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
         SELECT CASE WHEN bucket IS NULL OR bucket = ${UNTIMED} THEN NULL
                     WHEN bucket = ${ZERO} THEN 0
+                    WHEN floor(power(${GAMMA}, bucket - 1)) + 1 = floor(power(${GAMMA}, bucket))
+                      THEN floor(power(${GAMMA}, bucket))
                     ELSE power(${GAMMA}, bucket) * 0.99 END
       $fn$`);
     await q.query(`CREATE TABLE "tool_latency_buckets" (

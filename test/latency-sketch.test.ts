@@ -5,6 +5,7 @@ import {
   ExecutionStore,
   LATENCY_ALPHA,
   latencyBucket,
+  latencyBucketValue,
   mergeSketches,
   sketchOf,
   sketchQuantile,
@@ -180,6 +181,16 @@ describe('latency sketches in PostgreSQL', () => {
     const mismatches = result.rows.filter((r) => r.b !== latencyBucket(r.d)).slice(0, 5);
     expect(mismatches).toEqual([]);
     expect(result.rows).toHaveLength(values.length);
+    // And estimates each bucket as the reference does: exactly for the single-millisecond ones.
+    const estimates = await poolOf(store).query(
+      `SELECT b, latency_bucket_value(b) AS v FROM unnest($1::integer[]) AS b`,
+      [[...new Set(result.rows.map((r) => r.b as number))]],
+    );
+    const off = estimates.rows
+      .filter((r) => relativeError(r.v, latencyBucketValue(r.b)) > 1e-12)
+      .slice(0, 5);
+    expect(off).toEqual([]);
+    for (const ms of [1, 2, 7, 10, 33]) expect(latencyBucketValue(latencyBucket(ms))).toBe(ms);
   });
 
   it('windowed p50/p95 stay within 1% of percentile_cont on the same runs (any window, several tools)', async () => {

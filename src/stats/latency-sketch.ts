@@ -1,7 +1,8 @@
 /**
  * Mergeable latency sketches (the DDSketch mapping): a duration x > 0 falls into bucket
  * ceil(log_gamma(x)) with gamma = (1 + alpha) / (1 - alpha), and a bucket i is estimated as
- * gamma^i * (1 - alpha), within a relative error of alpha of every value it holds. Sketches merge
+ * gamma^i * (1 - alpha), within a relative error of alpha of every value it holds (a bucket that
+ * can hold one whole millisecond only is estimated as exactly that). Sketches merge
  * by adding bucket counts, so hourly sketches give any window's percentiles. PostgreSQL keeps the
  * same mapping (migration 0007: latency_bucket, latency_bucket_value, tool_latency_window); this
  * module is the reference the tests hold the SQL to. A leaf: imports nothing of ours.
@@ -24,10 +25,15 @@ export function latencyBucket(ms: number | null | undefined): number {
   return Math.ceil(Math.log(ms) / LN_GAMMA);
 }
 
-/** The estimate for a bucket (null for the untimed one). */
+/**
+ * The estimate for a bucket (null for the untimed one). Durations are whole milliseconds, so a
+ * bucket narrower than a millisecond (below ~50 ms) holds one possible value: that value, exactly.
+ */
 export function latencyBucketValue(bucket: number): number | null {
   if (bucket === UNTIMED_BUCKET) return null;
   if (bucket === ZERO_BUCKET) return 0;
+  const upper = Math.floor(Math.pow(LATENCY_GAMMA, bucket));
+  if (Math.floor(Math.pow(LATENCY_GAMMA, bucket - 1)) + 1 === upper) return upper;
   return Math.pow(LATENCY_GAMMA, bucket) * (1 - LATENCY_ALPHA);
 }
 
