@@ -14,7 +14,8 @@ const ZERO = -2147483647; // durations of 0 ms (or less): estimated as exactly 0
  * Cost: hours in the window × buckets per hour, whatever the size of the history.
  */
 const WINDOW_FUNCTION = `CREATE FUNCTION tool_latency_window(since timestamptz, until timestamptz,
-                                              tools varchar[] DEFAULT NULL)
+                                              tools varchar[] DEFAULT NULL,
+                                              pending boolean DEFAULT true)
       RETURNS TABLE (tool_name varchar, runs bigint, timed_runs bigint,
                      p50_ms double precision, p95_ms double precision)
       LANGUAGE plpgsql STABLE AS $fn$
@@ -26,7 +27,7 @@ const WINDOW_FUNCTION = `CREATE FUNCTION tool_latency_window(since timestamptz, 
              AND ($3 IS NULL OR b.tool_name = ANY ($3))
           UNION ALL
           SELECT d.tool_name, d.bucket, d.count FROM tool_latency_deltas d
-           WHERE d.hour >= date_trunc('hour', $1, 'UTC') AND d.hour < $2
+           WHERE $4 AND d.hour >= date_trunc('hour', $1, 'UTC') AND d.hour < $2
              AND ($3 IS NULL OR d.tool_name = ANY ($3))),
         merged AS (
           SELECT p.tool_name, p.bucket, sum(p.count)::bigint AS c
@@ -52,13 +53,16 @@ const WINDOW_FUNCTION = `CREATE FUNCTION tool_latency_window(since timestamptz, 
                  * (latency_bucket_value(r.b95hi) - latency_bucket_value(r.b95lo))
           FROM totals t LEFT JOIN ranks r ON r.tool_name = t.tool_name
          ORDER BY t.tool_name
-        $q$ USING since, until, tools;
+        $q$ USING since, until, tools, pending;
       END
     $fn$`;
 
-/** metadata.durationWindow of every tool from the buckets: the same shape 0002 wrote. */
+/**
+ * metadata.durationWindow of every tool from the buckets: the same shape 0002 wrote. Runs after the
+ * fold, so the deltas (just deleted) are not read.
+ */
 const WINDOW_FROM_BUCKETS = `
-        WITH w AS (SELECT * FROM tool_latency_window(now() - duration_window, 'infinity'))
+        WITH w AS (SELECT * FROM tool_latency_window(now() - duration_window, 'infinity', NULL, false))
         UPDATE tool_statistics s
            SET metadata = s.metadata || jsonb_build_object('durationWindow', jsonb_build_object(
                  'hours', extract(epoch FROM duration_window) / 3600,
@@ -103,7 +107,8 @@ const FOLD_LATENCY = `CREATE FUNCTION fold_tool_latency() RETURNS void LANGUAGE 
 
 /**
  * Rebuilds every bucket from tool_executions in one statement (one snapshot, as the counts'
- * recompute): rows committed later keep their deltas and are folded by the next refresh.
+ * recompute): rows committed later keep their deltas and are folded by the next refresh. Only
+ * buckets whose count differs are written, so a verifying recompute rewrites nothing.
  */
 const REBUILD_LATENCY = `CREATE FUNCTION rebuild_tool_latency() RETURNS void LANGUAGE plpgsql AS $fn$
       BEGIN
@@ -116,7 +121,8 @@ const REBUILD_LATENCY = `CREATE FUNCTION rebuild_tool_latency() RETURNS void LAN
         up AS (
           INSERT INTO tool_latency_buckets AS b (tool_name, hour, bucket, count)
           SELECT * FROM fresh ORDER BY 1, 2, 3
-          ON CONFLICT (tool_name, hour, bucket) DO UPDATE SET count = EXCLUDED.count)
+          ON CONFLICT (tool_name, hour, bucket) DO UPDATE SET count = EXCLUDED.count
+           WHERE b.count <> EXCLUDED.count)
         DELETE FROM tool_latency_buckets b
          WHERE NOT EXISTS (SELECT 1 FROM fresh f
                             WHERE f.tool_name = b.tool_name AND f.hour = b.hour AND f.bucket = b.bucket);
@@ -242,7 +248,7 @@ export class LatencySketches1764000000007 implements MigrationInterface {
     await q.query(`DROP FUNCTION IF EXISTS rebuild_tool_latency()`);
     await q.query(`DROP FUNCTION IF EXISTS fold_tool_latency()`);
     await q.query(
-      `DROP FUNCTION IF EXISTS tool_latency_window(timestamptz, timestamptz, varchar[])`,
+      `DROP FUNCTION IF EXISTS tool_latency_window(timestamptz, timestamptz, varchar[], boolean)`,
     );
     await q.query(`DROP TABLE IF EXISTS "tool_latency_deltas"`);
     await q.query(`DROP TABLE IF EXISTS "tool_latency_buckets"`);

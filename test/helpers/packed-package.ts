@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -238,10 +238,14 @@ export async function packedProject(): Promise<PackedProject> {
     }
     await writeFile(path.join(dir, 'files.json'), JSON.stringify(files));
     await rm(staging, { recursive: true, force: true });
-    // Projects of earlier builds: gone, so the folder does not grow run after run.
-    for (const entry of await readdir(root))
-      if (entry !== hash && !entry.startsWith('.') && !entry.startsWith('pack-'))
+    // Projects of earlier builds: gone once an hour old, so the folder does not grow run after
+    // run while another checkout's suite running right now keeps its own.
+    for (const entry of await readdir(root)) {
+      if (entry === hash || entry.startsWith('.') || entry.startsWith('pack-')) continue;
+      const ready = await stat(path.join(root, entry, '.ready')).catch(() => undefined);
+      if (ready !== undefined && Date.now() - ready.mtimeMs > 3_600_000)
         await rm(path.join(root, entry), { recursive: true, force: true });
+    }
     return { dir, files };
   });
 }
