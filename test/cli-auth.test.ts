@@ -69,7 +69,7 @@ describe('credentials (10.22, 10.14)', () => {
       expect(run.stderr).not.toMatch(/SASL|no answer in time|at .*\.js/);
       expect(run.code, run.args.join(' ')).toBe(2);
     }
-  });
+  }, 180_000);
 
   it('says "password rejected" for a wrong one, exit 2, every command', async () => {
     const wrong = new URL(url);
@@ -81,7 +81,7 @@ describe('credentials (10.22, 10.14)', () => {
       expect(run.stderr + run.stdout).not.toContain('QXZJ-wrong-KVWY');
       expect(run.code, run.args.join(' ')).toBe(2);
     }
-  });
+  }, 180_000);
 
   it('calls a malformed URL malformed and masks the password, in every variable', async () => {
     const host = `${url.hostname}:${url.port}`;

@@ -67,7 +67,7 @@ beforeAll(async () => {
   }
 });
 
-describe('the command line as a process', () => {
+describe('the command line as a process', { timeout: 120_000 }, () => {
   it('prints its version (14.9)', async () => {
     const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
     for (const flag of ['--version', '-V']) {
