@@ -129,13 +129,14 @@ const REBUILD_LATENCY = `CREATE FUNCTION rebuild_tool_latency() RETURNS void LAN
       END
     $fn$`;
 
-function updateFunction(body: string): string {
-  return `CREATE OR REPLACE FUNCTION update_tool_statistics(duration_window interval DEFAULT '24 hours')
+/** update_ or recompute_tool_statistics: the counts' statement of 0002/0005, then `body`. */
+function refreshFunction(name: string, counts: string, body: string): string {
+  return `CREATE OR REPLACE FUNCTION ${name}(duration_window interval DEFAULT '24 hours')
       RETURNS integer LANGUAGE plpgsql AS $fn$
       DECLARE touched integer;
       BEGIN
         PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
-${FOLD_DELTAS}
+${counts}
         GET DIAGNOSTICS touched = ROW_COUNT;
 ${body}
         RETURN touched;
@@ -143,19 +144,10 @@ ${body}
     $fn$`;
 }
 
-function recomputeFunction(body: string): string {
-  return `CREATE OR REPLACE FUNCTION recompute_tool_statistics(duration_window interval DEFAULT '24 hours')
-      RETURNS integer LANGUAGE plpgsql AS $fn$
-      DECLARE touched integer;
-      BEGIN
-        PERFORM pg_advisory_xact_lock(${REFRESH_LOCK});
-${RECOMPUTE_COUNTS}
-        GET DIAGNOSTICS touched = ROW_COUNT;
-${body}
-        RETURN touched;
-      END
-    $fn$`;
-}
+const updateFunction = (body: string): string =>
+  refreshFunction('update_tool_statistics', FOLD_DELTAS, body);
+const recomputeFunction = (body: string): string =>
+  refreshFunction('recompute_tool_statistics', RECOMPUTE_COUNTS, body);
 
 /** A statement trigger's delta rows: +1 per inserted run, -1 per deleted one, per (tool, hour, bucket). */
 function captureFunction(name: string, table: 'new_rows' | 'old_rows', sign: 1 | -1): string {

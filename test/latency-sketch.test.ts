@@ -12,6 +12,7 @@ import {
 } from '../src/index.js';
 import { poolOf } from '../src/store/internal.js';
 import { openTestStore } from './helpers/db.js';
+import { rng } from './helpers/rng.js';
 
 /** PostgreSQL's percentile_cont, in JavaScript: the reference for the pure property test. */
 function percentileCont(values: number[], q: number): number | null {
@@ -27,18 +28,6 @@ function relativeError(estimate: number | null, exact: number | null): number {
   if (estimate === null || exact === null) return estimate === exact ? 0 : Infinity;
   if (exact === 0) return estimate === 0 ? 0 : Infinity;
   return Math.abs(estimate - exact) / Math.abs(exact);
-}
-
-/** A seeded generator, so a counterexample can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Shape = 'skewed' | 'bimodal' | 'constant' | 'heavy-tailed' | 'uniform' | 'with-zeros';

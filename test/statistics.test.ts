@@ -2,21 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionStore } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
+import { rng } from './helpers/rng.js';
 import { poolOf } from '../src/store/internal.js';
 
 const TOOLS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
-
-/** A seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Row {
   callId: string;
