@@ -17,6 +17,8 @@ import {
   addUsage,
   assemblyMetadata,
   newRunState,
+  provisionalRow,
+  pruneCalls,
   type CallSlot,
   type EndedRun,
   type RunState,
@@ -26,11 +28,13 @@ import {
 
 /**
  * Ended runs remembered so that late tool events join them (a tool promise that settles after
- * process() returned, a framework reporting a tool after the run). Past this many, the oldest is
- * forgotten; its tools still open are written as unfinished. A tool event for a forgotten run
- * opens a run with the same execution id, written at close (so still never a second execution).
+ * process() returned, a framework reporting a tool after the run). Each costs a few ids; past this
+ * many the oldest with no tool still open is forgotten. A late tool row goes out with a stand-in
+ * execution row that never replaces the final one, so it is written at once, in either order.
+ * A tool event for a forgotten run opens a run with the same execution id, written at close (so
+ * still never a second execution).
  */
-const ENDED_RUNS_KEPT = 1_000;
+const ENDED_RUNS_KEPT = 10_000;
 
 const UNFINISHED_TOOL = 'the history closed before this tool reported its end';
 
@@ -110,7 +114,7 @@ export class RunAssembly {
     const notes = run?.notes ?? scratchNotes();
     const startedAt = readTime(input.startedAt, `tool ${JSON.stringify(callKey)} startedAt`, notes);
     const tool = this.newTool(
-      late?.row.executionId ?? run!.executionId,
+      late?.executionId ?? run!.executionId,
       callKey,
       slot,
       input.toolName,
@@ -145,7 +149,7 @@ export class RunAssembly {
         startedAt ??
         (endedAt !== null && duration !== null ? new Date(endedAt.getTime() - duration) : null);
       tool = this.newTool(
-        late?.row.executionId ?? run!.executionId,
+        late?.executionId ?? run!.executionId,
         callKey,
         slot,
         input.toolName,
@@ -161,7 +165,8 @@ export class RunAssembly {
     this.applyEnd(tool, input, endedAt, notes, label);
     if (late !== undefined) {
       this.heldRows -= 1;
-      this.sink({ execution: late.row, tools: [tool.row] });
+      if (late.open === 0 && slot!.uses === 1) late.calls.delete(callKey);
+      this.sink({ execution: provisionalRow(late.executionId, late.createdAt), tools: [tool.row] });
       return;
     }
     run!.endedTools += 1;
@@ -185,20 +190,11 @@ export class RunAssembly {
     run.tools = open;
     run.endedTools = 0;
     run.sentEarly = true;
+    pruneCalls(run.calls);
     this.heldRows -= tools.length;
     const metadata = this.metadata(run.metadata, undefined, { _open: true });
     this.sink({
-      execution: {
-        executionId: run.executionId,
-        goalId: run.goalId,
-        goalText: run.goalText,
-        intent: run.intent,
-        success: null,
-        error: null,
-        durationMs: null,
-        createdAt: run.createdAt,
-        metadata,
-      },
+      execution: provisionalRow(run.executionId, run.createdAt, run, metadata),
       tools,
     });
   }
@@ -386,13 +382,25 @@ export class RunAssembly {
     this.heldRows -= tools.length;
     if (tools.length === 0 && !run.sentEarly && open === 0 && selected !== undefined)
       this.selectedTools(row, selected, tools);
-    this.remember(key, { row, calls: run.calls, open });
+    pruneCalls(run.calls);
+    this.remember(key, {
+      executionId: run.executionId,
+      createdAt: run.createdAt,
+      calls: run.calls,
+      open,
+    });
     this.sink({ execution: row, tools });
   }
 
   private remember(key: string, ended: EndedRun): void {
     this.ended.set(key, ended);
-    if (this.ended.size > ENDED_RUNS_KEPT) this.forget(this.ended.keys().next().value!);
+    if (this.ended.size <= ENDED_RUNS_KEPT) return;
+    // The oldest run with no tool still open: one still waiting for a tool stays until it ends.
+    for (const [old, run] of this.ended)
+      if (run.open === 0) {
+        this.ended.delete(old);
+        return;
+      }
   }
 
   /** Drops an ended run from memory; its tools still open are written as unfinished. */
@@ -411,7 +419,7 @@ export class RunAssembly {
       tools.push(tool.row);
     }
     this.heldRows -= tools.length;
-    this.sink({ execution: ended.row, tools });
+    this.sink({ execution: provisionalRow(ended.executionId, ended.createdAt), tools });
   }
 
   /** No tool events: log the tools the run names, if any. */

@@ -53,7 +53,9 @@ export interface RunState {
 
 /** What is kept of an ended run, so tool events arriving after its end join it. */
 export interface EndedRun {
-  row: ExecutionRow;
+  executionId: string;
+  createdAt: Date;
+  /** Only the calls still open or used more than once (the rest need no bookkeeping). */
   calls: Map<string, CallSlot>;
   /** Tool runs started and not ended yet. */
   open: number;
@@ -79,6 +81,44 @@ export function newRunState(executionId: string): RunState {
     sentEarly: false,
   };
 }
+
+/**
+ * Forgets the calls that ended after a single use: a redelivered end of one of them maps to the
+ * same call id and is skipped by the database, so keeping them would only cost memory.
+ */
+export function pruneCalls(calls: Map<string, CallSlot>): void {
+  for (const [key, slot] of calls)
+    if (slot.open === undefined && slot.uses === 1) calls.delete(key);
+}
+
+/**
+ * A stand-in execution row (success null, `metadata._open`) that lets tool rows be written before
+ * their run's final row, which replaces it (see bulkInsertExecutions). Never replaces a final row.
+ */
+export function provisionalRow(
+  executionId: string,
+  createdAt: Date,
+  goal: { goalText: string; goalId: string | null; intent: string | null } = {
+    goalText: '',
+    goalId: null,
+    intent: null,
+  },
+  metadata = OPEN_JSON,
+): ExecutionRow {
+  return {
+    executionId,
+    goalId: goal.goalId,
+    goalText: goal.goalText,
+    intent: goal.intent,
+    success: null,
+    error: null,
+    durationMs: null,
+    createdAt,
+    metadata,
+  };
+}
+
+const OPEN_JSON = '{"_open":true}';
 
 /** Distinct model ids kept per run at most. */
 const MAX_MODELS = 16;

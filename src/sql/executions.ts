@@ -48,7 +48,8 @@ export function insertToolExecution(row: ToolExecutionRow): Query {
  * Many executions in one statement: one array per column, unnest()ed server side. Rows already
  * present (a replayed batch) are skipped, except a provisional row (`metadata._open`, written by
  * the middleware while a long run is still going), which the run's later row replaces. Within one
- * batch the last row of an execution wins (DO UPDATE may touch a row only once per statement).
+ * batch one row per execution is kept (DO UPDATE may touch a row only once per statement): a
+ * final row over a provisional one, else the last.
  */
 export function bulkInsertExecutions(rows: readonly ExecutionRow[]): Query {
   return {
@@ -58,7 +59,7 @@ export function bulkInsertExecutions(rows: readonly ExecutionRow[]): Query {
              FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::varchar[], $5::boolean[], $6::text[], $7::integer[],
                          $8::timestamptz[], $9::text[]) WITH ORDINALITY
                   AS u(id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata, ord)
-            ORDER BY u.id, u.ord DESC
+            ORDER BY u.id, u.metadata::jsonb @> '{"_open": true}', u.ord DESC
            ON CONFLICT (execution_id) DO UPDATE SET
              goal_id = EXCLUDED.goal_id, goal_text = EXCLUDED.goal_text, intent = EXCLUDED.intent,
              success = EXCLUDED.success, error = EXCLUDED.error, duration_ms = EXCLUDED.duration_ms,
