@@ -1,4 +1,5 @@
 import { ValidationError } from '../src/errors.js';
+import { requireTimestamp } from '../src/store/validate.js';
 import type { ExecutionStore } from '../src/store/execution-store.js';
 import { executeJob } from './execute.js';
 import { requireInstanceId, requireLeaseMs } from './learning-loop.js';
@@ -35,11 +36,11 @@ export async function runJob(
   if (typeof store !== 'object' || store === null || typeof store.storeExecution !== 'function')
     throw new ValidationError('runJob needs an ExecutionStore', 'store');
   const job = requireJob(resolveJobs(options.jobs), jobName);
-  if (
-    options.now !== undefined &&
-    (!(options.now instanceof Date) || Number.isNaN(options.now.getTime()))
-  )
-    throw new ValidationError('now must be a valid Date', 'now');
+  if (options.now !== undefined) {
+    if (!(options.now instanceof Date))
+      throw new ValidationError('now must be a valid Date', 'now');
+    requireTimestamp(options.now, 'now');
+  }
   const onRecommendation = options.onRecommendation;
   return await executeJob({
     store,

@@ -143,7 +143,9 @@ function errnoOf(error: unknown): string | undefined {
 
 /** True for faults where the same statement may succeed later (connection loss, deadlock, timeouts). */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof ConnectionError) return true;
+  // A store closed under a writer is, to the writer, a database that went away: its rows are kept
+  // (retried, then spooled for the next handle), never refused.
+  if (error instanceof ConnectionError || error instanceof ClosedError) return true;
   if (error instanceof DendriteError) return false;
   const state = sqlStateOf(error);
   if (state !== undefined) return state.startsWith('08') || RETRYABLE_SQLSTATES.has(state);

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { TIMESTAMP_MIN_MS, TIMESTAMP_RANGE, requireTimestamp } from '../store/validate.js';
 
 const DAY_MS = 86_400_000;
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
@@ -12,8 +13,7 @@ export type RetentionPeriod = number | string | Date;
 /** Turns a retention period into the cutoff before which rows go. Throws ValidationError. */
 export function retentionCutoff(value: RetentionPeriod, field: string, now = new Date()): Date {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime()))
-      throw new ValidationError(`${field} is an invalid date`, field);
+    requireTimestamp(value, field);
     if (value.getTime() > now.getTime() - DAY_MS)
       throw new ValidationError(`${field} must be at least one day in the past`, field);
     return new Date(value.getTime());
@@ -37,7 +37,13 @@ export function retentionCutoff(value: RetentionPeriod, field: string, now = new
       field,
     );
   }
-  if (!(ms >= DAY_MS) || !Number.isSafeInteger(ms))
-    throw new ValidationError(`${field} must be at least 1 day`, field);
+  if (!(ms >= DAY_MS)) throw new ValidationError(`${field} must be at least 1 day`, field);
+  // The cutoff must be a date PostgreSQL holds: at most back to its first day.
+  const maxDays = Math.floor((now.getTime() - TIMESTAMP_MIN_MS) / DAY_MS);
+  if (!Number.isSafeInteger(ms) || now.getTime() - ms < TIMESTAMP_MIN_MS)
+    throw new ValidationError(
+      `${field} must be from 1 to ${maxDays} days (PostgreSQL stores dates from ${TIMESTAMP_RANGE})`,
+      field,
+    );
   return new Date(now.getTime() - ms);
 }

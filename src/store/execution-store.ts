@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   configFromUrl,
   describeConfig,
@@ -15,6 +16,7 @@ import {
   type JsonSanitizer,
 } from '../json/sanitize.js';
 import { storePorts, type StorePorts } from '../schema/ports.js';
+import { configView } from './config-view.js';
 import { StoreDatabase } from './database.js';
 import { PoolHistorySink } from './history-sink.js';
 import { storeInternals, type StoreInternals } from './internal.js';
@@ -77,6 +79,10 @@ function resolveConfig(options: StoreOptions): DatabaseConfig {
  * this class is the one thing users open.
  */
 export class ExecutionStore implements AsyncDisposable {
+  /**
+   * Where this store connects. The password and a replica URL are readable but never shown:
+   * `JSON.stringify` and `util.inspect` print them masked.
+   */
   readonly config: DatabaseConfig;
   /** The sanitizer (redaction, caps) every stored JSON value passes through. */
   readonly sanitizer: JsonSanitizer;
@@ -92,7 +98,7 @@ export class ExecutionStore implements AsyncDisposable {
   #server: EmbeddedServer | undefined;
 
   private constructor(config: DatabaseConfig, options: StoreOptions) {
-    this.config = config;
+    this.config = configView(config);
     this.sanitizer = createJsonSanitizer(options);
     this.maxTextBytes = options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
     this.#db = new StoreDatabase(
@@ -111,7 +117,7 @@ export class ExecutionStore implements AsyncDisposable {
       readPool: this.#db.readPool,
     };
     this.#ports = {
-      sink: new PoolHistorySink(this.#db.pool),
+      sink: new PoolHistorySink(this.#db.pool, () => this.#db.isClosed),
       reports: createReportReads(this.#db),
     };
   }
@@ -147,6 +153,16 @@ export class ExecutionStore implements AsyncDisposable {
       throw error;
     }
     return store;
+  }
+
+  /** What `util.inspect` shows: where it points and whether it is open, never credentials. */
+  [inspect.custom](): string {
+    return `ExecutionStore { ${this.describe()}${this.isClosed ? ', closed' : ''} }`;
+  }
+
+  /** What `JSON.stringify` writes: the masked config and the state. */
+  toJSON(): { config: DatabaseConfig; closed: boolean } {
+    return { config: this.config, closed: this.isClosed };
   }
 
   /** Where this store points, without the password. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { isRetryable } from '../errors.js';
+import { ClosedError, isRetryable } from '../errors.js';
 import type { HistorySink } from '../schema/ports.js';
 import type { ExecutionRow, ToolExecutionRow } from '../schema/rows.js';
 import { bulkInsertExecutions, bulkInsertToolExecutions } from '../sql/executions.js';
@@ -9,7 +9,10 @@ import { serverIdentity } from '../sql/server-identity.js';
 export class PoolHistorySink implements HistorySink {
   readonly configTarget: HistorySink['configTarget'];
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly isClosed: () => boolean,
+  ) {
     const o = pool.options;
     this.configTarget = {
       host: String(o.host ?? ''),
@@ -19,7 +22,13 @@ export class PoolHistorySink implements HistorySink {
     };
   }
 
+  /** After the store's close(), a ClosedError rather than the driver's "pool ended" error. */
+  private assertOpen(): void {
+    if (this.isClosed()) throw new ClosedError('ExecutionStore');
+  }
+
   async serverTarget(): ReturnType<HistorySink['serverTarget']> {
+    this.assertOpen();
     const q = serverIdentity();
     const r = await this.pool.query<{ sysid: string; db: string; usr: string }>(q.text, q.values);
     const row = r.rows[0]!;
@@ -30,6 +39,7 @@ export class PoolHistorySink implements HistorySink {
     executions: readonly ExecutionRow[],
     tools: readonly ToolExecutionRow[],
   ): Promise<void> {
+    this.assertOpen();
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // A server shutdown can hit a checked-out client between statements: keep it off the host.

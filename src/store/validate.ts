@@ -64,15 +64,36 @@ export function optionalDuration(value: unknown, field: string): number | null {
   return Math.round(value);
 }
 
+/**
+ * The earliest instant PostgreSQL's timestamptz holds: 4714-11-24 00:00 UTC BC (Julian day 0).
+ * Its latest (294276 AD) lies beyond JavaScript's own last date (275760-09-13), so only the lower
+ * bound can be crossed by a valid Date.
+ */
+export const TIMESTAMP_MIN_MS = Date.UTC(-4713, 10, 24);
+/** How the valid range reads in messages. */
+export const TIMESTAMP_RANGE = '4714-11-24 BC to 275760-09-13 AD (UTC)';
+
+/** A valid Date PostgreSQL can store, or a ValidationError naming the range. */
+export function requireTimestamp(date: Date, field: string): Date {
+  if (Number.isNaN(date.getTime()))
+    throw new ValidationError(`${field} is an invalid date (valid: ${TIMESTAMP_RANGE})`, field);
+  if (date.getTime() < TIMESTAMP_MIN_MS)
+    throw new ValidationError(
+      `${field} is out of range: PostgreSQL stores dates from ${TIMESTAMP_RANGE}`,
+      field,
+    );
+  return date;
+}
+
 export function optionalDate(value: unknown, field: string): Date | null {
   if (value === undefined || value === null) return null;
   const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
   if (date === null || Number.isNaN(date.getTime()))
     throw new ValidationError(
-      `${field} must be a Date or an ISO 8601 string, got ${describe(value)}`,
+      `${field} must be a Date or an ISO 8601 string (from ${TIMESTAMP_RANGE}), got ${describe(value)}`,
       field,
     );
-  return date;
+  return requireTimestamp(date, field);
 }
 
 export function requireRating(value: unknown): number {
