@@ -326,5 +326,21 @@ describe('custom jobs: whatever they return or throw is stored safely (issue 10.
     }
     const [nulRun] = await store.listJobRuns({ jobName: 'nul-error' });
     expect(nulRun!.error).toMatch(/bad.byte/);
+    const leaky = {
+      name: 'leaky-error',
+      schedule: '* * * * *',
+      description: 'throws a message holding a connection URL with its password',
+      async run(): Promise<never> {
+        throw new Error('cannot reach postgres://app:Leaky-Pw-4711@db.internal:5432/prod');
+      },
+    };
+    await expect(runJob(store, 'leaky-error', { jobs: [leaky] })).rejects.toThrow('cannot reach');
+    const [leakyRun] = await store.listJobRuns({ jobName: 'leaky-error' });
+    expect(leakyRun).toMatchObject({ status: 'failed' });
+    expect(leakyRun!.error).toContain('cannot reach');
+    expect(leakyRun!.error).not.toContain('Leaky-Pw-4711');
+    const printed = await cli(['jobs', 'history', '--json'], { env: { DATABASE_URL: url } });
+    expect(printed.stdout).toContain('leaky-error');
+    expect(printed.stdout).not.toContain('Leaky-Pw-4711');
   });
 });

@@ -70,7 +70,8 @@ export class JobRepository {
   ): Promise<void> {
     const summaryJson =
       summary === null || summary === undefined ? null : this.summaryJson(summary);
-    const errorText = error === null ? null : sanitizeText(error, this.maxTextBytes);
+    const errorText =
+      error === null ? null : sanitizeText(error, this.maxTextBytes, this.sanitizer);
     await this.db.run(finishJobRun(runId, status, summaryJson, errorText), context);
   }
 
