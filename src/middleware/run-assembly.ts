@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { callUuid, runUuid } from '../ids.js';
 import type { HistoryUnit } from '../writer/unit.js';
+import { isRecord, mergedMetadata, readUsage, runKey, selectedToolRows } from './run-parts.js';
 import { RepairNotes, readBoolean, readCount, readDuration, readTime } from './field-repair.js';
 import { safeString, type ExecutionRow, type RowBuilder, type ToolExecutionRow } from './rows.js';
 import type {
@@ -111,7 +112,7 @@ export class RunAssembly {
     const slot = calls.get(callKey) ?? { uses: 0, open: undefined };
     if (slot.open !== undefined) return; // a redelivered start
     calls.set(callKey, slot);
-    const notes = run?.notes ?? scratchNotes();
+    const notes = run?.notes ?? new RepairNotes(0); // a late event's notes have nowhere to go
     const startedAt = readTime(input.startedAt, `tool ${JSON.stringify(callKey)} startedAt`, notes);
     const tool = this.newTool(
       late?.executionId ?? run!.executionId,
@@ -136,7 +137,7 @@ export class RunAssembly {
     const callKey = safeString(input.callId);
     let slot = calls.get(callKey);
     if (slot !== undefined && slot.open === undefined) return; // a redelivered end
-    const notes = run?.notes ?? scratchNotes();
+    const notes = run?.notes ?? new RepairNotes(0); // a late event's notes have nowhere to go
     const label = `tool ${JSON.stringify(callKey)}`;
     const endedAt = readTime(input.endedAt, `${label} endedAt`, notes);
     let tool = slot?.open;
@@ -192,7 +193,7 @@ export class RunAssembly {
     run.sentEarly = true;
     pruneCalls(run.calls);
     this.heldRows -= tools.length;
-    const metadata = this.metadata(run.metadata, undefined, { _open: true });
+    const metadata = mergedMetadata(this.rows, run.metadata, undefined, { _open: true });
     this.sink({
       execution: provisionalRow(run.executionId, run.createdAt, run, metadata),
       tools,
@@ -265,23 +266,8 @@ export class RunAssembly {
   private addModelCall(run: RunState, model: unknown, usage: unknown): void {
     if (typeof model === 'string' && model.length > 0) addModel(run, this.rows.name(model, 255)!);
     else if (model !== undefined && model !== null) run.notes.add('model: not a string; left out');
-    if (usage === undefined || usage === null) return;
-    if (typeof usage !== 'object') {
-      run.notes.add('usage: not an object; left out');
-      return;
-    }
-    const u = usage as Record<string, unknown>;
-    const counts: TokenTotals = {
-      inputTokens: readCount(u.inputTokens, 'usage.inputTokens', run.notes),
-      outputTokens: readCount(u.outputTokens, 'usage.outputTokens', run.notes),
-      totalTokens: readCount(u.totalTokens, 'usage.totalTokens', run.notes),
-    };
-    if (
-      counts.totalTokens === undefined &&
-      counts.inputTokens !== undefined &&
-      counts.outputTokens !== undefined
-    )
-      counts.totalTokens = counts.inputTokens + counts.outputTokens;
+    const counts = readUsage(usage, run.notes);
+    if (counts === undefined) return;
     addUsage(run, counts);
   }
 
@@ -310,7 +296,7 @@ export class RunAssembly {
         error,
         durationMs: given ?? Math.round(byClock >= 0 ? byClock : performance.now() - run.t0),
         createdAt: run.createdAt,
-        metadata: this.metadata(run.metadata, input.metadata, extra),
+        metadata: mergedMetadata(this.rows, run.metadata, input.metadata, extra),
       },
       input.selectedTools,
     );
@@ -333,7 +319,7 @@ export class RunAssembly {
         error: this.rows.optionalText(input.reason),
         durationMs: Math.round(performance.now() - run.t0),
         createdAt: run.createdAt,
-        metadata: this.metadata(run.metadata, undefined, {
+        metadata: mergedMetadata(this.rows, run.metadata, undefined, {
           ...assemblyMetadata(run),
           _unfinished: true,
         }),
@@ -346,23 +332,6 @@ export class RunAssembly {
   closeAll(): void {
     for (const key of [...this.runs.keys()]) this.abandonRun({ runId: key });
     for (const key of [...this.ended.keys()]) this.forget(key);
-  }
-
-  /**
-   * The execution's metadata: the start's, then the end's (a non-object end value is kept as
-   * `value`), then what the assembly adds. Stored as the end gave it when nothing is merged.
-   */
-  private metadata(
-    start: Record<string, unknown> | undefined,
-    end: unknown,
-    extra: Record<string, unknown>,
-  ): string {
-    const hasEnd = end !== undefined && end !== null;
-    const hasExtra = Object.keys(extra).length > 0;
-    if (start === undefined && !hasExtra) return hasEnd ? this.rows.json(end) : '{}';
-    const merged: Record<string, unknown> = { ...start };
-    if (hasEnd) Object.assign(merged, isRecord(end) ? end : { value: end });
-    return this.rows.json(Object.assign(merged, extra));
   }
 
   private finish(
@@ -381,7 +350,7 @@ export class RunAssembly {
     }
     this.heldRows -= tools.length;
     if (tools.length === 0 && !run.sentEarly && open === 0 && selected !== undefined)
-      this.selectedTools(row, selected, tools);
+      tools.push(...selectedToolRows(this.rows, row, selected));
     pruneCalls(run.calls);
     this.remember(key, {
       executionId: run.executionId,
@@ -421,41 +390,4 @@ export class RunAssembly {
     this.heldRows -= tools.length;
     this.sink({ execution: provisionalRow(ended.executionId, ended.createdAt), tools });
   }
-
-  /** No tool events: log the tools the run names, if any. */
-  private selectedTools(
-    row: ExecutionRow,
-    selected: readonly SelectedTool[],
-    tools: ToolExecutionRow[],
-  ): void {
-    for (const [i, tool] of selected.entries()) {
-      const name = this.rows.name(tool.toolName, 255);
-      if (name === null || name.length === 0) continue;
-      tools.push({
-        callId: callUuid(row.executionId, `selected:${i}`),
-        executionId: row.executionId,
-        toolName: name,
-        parameters: this.rows.optionalJson(tool.parameters),
-        result: this.rows.optionalJson(tool.result),
-        success: row.success !== false,
-        error: row.error,
-        durationMs: null,
-        createdAt: row.createdAt,
-      });
-    }
-  }
-}
-
-/** The map key of a run id: strings and numbers as given (1 and '1' are the same run). */
-function runKey(runId: unknown): string {
-  return typeof runId === 'string' ? runId : safeString(runId);
-}
-
-/** Notes for a late tool event: its run's row is written already, so they have nowhere to go. */
-function scratchNotes(): RepairNotes {
-  return new RepairNotes(0);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,0 +1,84 @@
+import { callUuid } from '../ids.js';
+import { RepairNotes, readCount } from './field-repair.js';
+import { safeString, type ExecutionRow, type RowBuilder, type ToolExecutionRow } from './rows.js';
+import type { SelectedTool } from './run-inputs.js';
+import type { TokenTotals } from './run-state.js';
+
+/** Pure pieces of the run assembly: they read inputs and build rows, holding no state. */
+
+/** The map key of a run id: strings and numbers as given (1 and '1' are the same run). */
+export function runKey(runId: unknown): string {
+  return typeof runId === 'string' ? runId : safeString(runId);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A model call's usage as counts (bad counts left out and noted); the total is input + output
+ * when not given. Undefined when there is no usage to add.
+ */
+export function readUsage(usage: unknown, notes: RepairNotes): TokenTotals | undefined {
+  if (usage === undefined || usage === null) return undefined;
+  if (typeof usage !== 'object') {
+    notes.add('usage: not an object; left out');
+    return undefined;
+  }
+  const u = usage as Record<string, unknown>;
+  const counts: TokenTotals = {
+    inputTokens: readCount(u.inputTokens, 'usage.inputTokens', notes),
+    outputTokens: readCount(u.outputTokens, 'usage.outputTokens', notes),
+    totalTokens: readCount(u.totalTokens, 'usage.totalTokens', notes),
+  };
+  if (
+    counts.totalTokens === undefined &&
+    counts.inputTokens !== undefined &&
+    counts.outputTokens !== undefined
+  )
+    counts.totalTokens = counts.inputTokens + counts.outputTokens;
+  return counts;
+}
+
+/**
+ * The execution's metadata: the start's, then the end's (a non-object end value is kept as
+ * `value`), then what the assembly adds. Stored as the end gave it when nothing is merged.
+ */
+export function mergedMetadata(
+  rows: RowBuilder,
+  start: Record<string, unknown> | undefined,
+  end: unknown,
+  extra: Record<string, unknown>,
+): string {
+  const hasEnd = end !== undefined && end !== null;
+  const hasExtra = Object.keys(extra).length > 0;
+  if (start === undefined && !hasExtra) return hasEnd ? rows.json(end) : '{}';
+  const merged: Record<string, unknown> = { ...start };
+  if (hasEnd) Object.assign(merged, isRecord(end) ? end : { value: end });
+  return rows.json(Object.assign(merged, extra));
+}
+
+/** No tool events: the tools the run names, if any, as its tool rows. */
+export function selectedToolRows(
+  rows: RowBuilder,
+  row: ExecutionRow,
+  selected: readonly SelectedTool[],
+): ToolExecutionRow[] {
+  const tools: ToolExecutionRow[] = [];
+  for (const [i, tool] of selected.entries()) {
+    const name = rows.name(tool.toolName, 255);
+    if (name === null || name.length === 0) continue;
+    tools.push({
+      callId: callUuid(row.executionId, `selected:${i}`),
+      executionId: row.executionId,
+      toolName: name,
+      parameters: rows.optionalJson(tool.parameters),
+      result: rows.optionalJson(tool.result),
+      success: row.success !== false,
+      error: row.error,
+      durationMs: null,
+      createdAt: row.createdAt,
+    });
+  }
+  return tools;
+}
