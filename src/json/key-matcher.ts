@@ -25,7 +25,7 @@ const SECRET_WORDS = new Set(
   words(`
   pass pw pwd passwd password passwort passphrase passcode secret token auth authn
   authz oauth authorization bearer cookie session sessid cred credential jwt otp
-  totp hotp pin mnemonic csrf xsrf pat dsn sig signature apikey privkey connstr
+  totp hotp pin mnemonic csrf xsrf pat dsn sig signature apikey privkey connstr cvv cvc
 `),
 );
 
@@ -39,7 +39,8 @@ const SECRET_FRAGMENTS = words(`
   privkey signingkey encryptionkey masterkey credential authorization cookie
   bearer signature sessionid sessid connectionstring connstring connstr
   databaseurl databaseuri dburl dburi jdbcurl dbpass pgpass session passkey authkey
-  sshkey pincode otpcode authheader csrf xsrf mnemonic jwt
+  sshkey pincode otpcode authheader csrf xsrf mnemonic jwt connectionuri connectionurl
+  webhookurl webhookuri recoverycode backupcode seedphrase
 `);
 
 /** Ordinary words a fragment occurs in: "secretary", "tokenizer", "possession". */
@@ -90,7 +91,7 @@ const TOKEN_USAGE_WORDS = new Set([
   input output prompt completion reasoning cached cache candidate candidates
   thought thoughts thinking usage used remaining budget estimated context per
   generated billed consumed audio text image accepted rejected prediction read
-  creation tool response embedding detail details
+  creation tool response embedding detail details n new
 `),
 ]);
 
@@ -188,8 +189,8 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
   if (tokenOnly) {
     if (words.some((w) => TOKEN_CREDENTIAL_WORDS.has(w))) return 'secret';
     if (words.some((w) => TOKEN_USAGE_WORDS.has(w))) return 'counter';
-    // The bare plural counts ("tokens": 812); the singular names a credential.
-    return raw.includes('tokens') ? 'counter' : 'secret';
+    // The bare plural counts ("tokens": 812); "token", "userTokens" name credentials.
+    return raw.length === 1 && raw[0] === 'tokens' ? 'counter' : 'secret';
   }
   return words.some((w) => COUNT_WORDS.has(w)) ? 'counter' : 'secret';
 }

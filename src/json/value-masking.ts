@@ -6,6 +6,7 @@
  */
 import { REDACTED } from './json-value.js';
 import { isNumericText, type KeyVerdict } from './key-matcher.js';
+import { HintScanner } from './hint-scanner.js';
 import { BUILT_IN_PATTERNS, type ValuePattern } from './value-patterns.js';
 
 export type { ValuePattern };
@@ -55,22 +56,31 @@ const KEY_HINTS = [
   'conn',
 ];
 
-const KEY_CHAR = /[A-Za-z0-9_.-]/;
 const AUTH_SCHEME = /^(?:bearer|basic|token|negotiate|ntlm|apikey|api-key|ssws)$/i;
 const NOT_A_VALUE = new Set(['', 'true', 'false', 'null', 'undefined', 'none', 'nil', REDACTED]);
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
-
+/** [A-Za-z0-9_.-], by char code: this runs for every character around every hint. */
 function isKeyChar(s: string, i: number): boolean {
-  return i >= 0 && i < s.length && KEY_CHAR.test(s[i]!);
+  const c = s.charCodeAt(i);
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 95 ||
+    c === 46 ||
+    c === 45
+  );
 }
 
 export class ValueMasker {
   private readonly patterns: CompiledPattern[];
-  private readonly prefilter: RegExp | undefined;
-  private readonly keyScan: RegExp | undefined;
+  /** Patterns without hints: tried on every string that reaches the scan. */
+  private readonly unhinted: number[] = [];
+  /** Lower-case hint → indexes of the patterns it calls for. */
+  private readonly byHint = new Map<string, number[]>();
+  /** Every hint: one scan finds which patterns to run and where secret keys may be. */
+  private readonly scanner: HintScanner;
+  private readonly assignments: boolean;
 
   /**
    * `classify` judges the key of a `key=value` text (undefined: no assignment scan). `userHints`
@@ -90,30 +100,38 @@ export class ValueMasker {
       regex: new RegExp(p.pattern.source, [...new Set(`${p.pattern.flags}gd`)].join('')),
       accept: p.accept,
     }));
-    const hints = new Set<string>();
-    let always = false;
-    for (const p of sources) {
-      if (p.hints === undefined || p.hints.length === 0) always = true;
-      for (const h of p.hints ?? []) hints.add(h.toLowerCase());
-    }
-    if (classify !== undefined && options.assignments !== false) {
-      const keyHints = [...KEY_HINTS, ...userHints.filter((h) => h.length > 0)];
-      this.keyScan = new RegExp(keyHints.map(escapeRegex).join('|'), 'gi');
-      for (const h of keyHints) hints.add(h);
-    }
-    // One case-insensitive alternation of every literal: most strings hold none and cost one scan.
-    if (!always && hints.size > 0)
-      this.prefilter = new RegExp([...hints].map(escapeRegex).join('|'), 'i');
-    else if (!always) this.prefilter = /(?!)/;
+    sources.forEach((p, i) => {
+      if (p.hints === undefined || p.hints.length === 0) this.unhinted.push(i);
+      for (const h of p.hints ?? []) {
+        const key = h.toLowerCase();
+        const list = this.byHint.get(key) ?? [];
+        list.push(i);
+        this.byHint.set(key, list);
+      }
+    });
+    this.assignments = classify !== undefined && options.assignments !== false;
+    const hints = new Set(this.byHint.keys());
+    if (this.assignments)
+      for (const h of [...KEY_HINTS, ...userHints]) if (h.length > 0) hints.add(h.toLowerCase());
+    this.scanner = new HintScanner(hints);
   }
 
   /** `text` with the secret parts replaced by "[REDACTED]"; the same string when none. */
   mask(text: string, onFault?: MaskFault): string {
     if (text.length < 6) return text;
-    if (this.prefilter !== undefined && !this.prefilter.test(text)) return text;
+    // One pass over the text: which patterns can match, and where keys of `key=value` may be.
+    const run = new Set<number>(this.unhinted);
+    const hits: number[] = [];
+    this.scanner.scan(text, (start, hint) => {
+      const found = this.byHint.get(hint);
+      if (found !== undefined) for (const i of found) run.add(i);
+      hits.push(start, start + hint.length);
+    });
+    if (run.size === 0 && hits.length === 0) return text;
     const ranges: number[] = [];
-    for (const p of this.patterns) this.scanPattern(text, p, ranges, onFault);
-    if (this.keyScan !== undefined) this.scanAssignments(text, ranges);
+    for (const i of [...run].sort((x, y) => x - y))
+      this.scanPattern(text, this.patterns[i]!, ranges, onFault);
+    if (this.assignments) this.scanAssignments(text, hits, ranges);
     return ranges.length === 0 ? text : replaceRanges(text, ranges);
   }
 
@@ -146,27 +164,27 @@ export class ValueMasker {
   }
 
   /** `key=value`, `key: value`, `"key":"value"`, `key => value`, `--key value` with a secret key. */
-  private scanAssignments(text: string, ranges: number[]): void {
-    const re = this.keyScan!;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      let start = m.index;
-      let end = m.index + m[0].length;
-      while (start > 0 && m.index - start < 64 && isKeyChar(text, start - 1)) start--;
-      while (end < text.length && end - m.index < 64 && isKeyChar(text, end)) end++;
-      re.lastIndex = end;
+  private scanAssignments(text: string, hits: readonly number[], ranges: number[]): void {
+    let after = 0;
+    for (let h = 0; h < hits.length; h += 2) {
+      const at = hits[h]!;
+      if (at < after) continue; // inside a key or value already judged
+      let start = at;
+      let end = hits[h + 1]!;
+      while (start > 0 && at - start < 64 && isKeyChar(text, start - 1)) start--;
+      while (end < text.length && end - at < 64 && isKeyChar(text, end)) end++;
+      after = end;
       const value = valueAfter(text, start, end);
       if (value === undefined) continue;
       const key = text.slice(start, end).replace(/^[-.]+/, '');
       const verdict = this.classify!(key);
-      re.lastIndex = end; // the user's `redact` may have masked text itself with this regex
       if (verdict === 'plain') continue;
       const written = text.slice(value.from, value.to);
       if (NOT_A_VALUE.has(written.toLowerCase()) || NOT_A_VALUE.has(written)) continue;
       // A counter keeps its numbers (`max_tokens=1024`, `"tokenUsage": {...}`).
       if (verdict === 'counter' && (value.nested || isNumericText(written))) continue;
       ranges.push(value.from, value.to);
-      re.lastIndex = Math.max(end, value.to);
+      after = Math.max(end, value.to);
     }
   }
 }
@@ -271,9 +289,11 @@ function bracketEnd(text: string, from: number): number {
   return Math.min(i, text.length);
 }
 
+const VALUE_END = new Set([...' \t\n\r\f\v,;&"\'<>(){}[]`']);
+
 function unquotedEnd(text: string, from: number): number {
   let i = from;
-  while (i < text.length && i - from < MAX_VALUE && !/[\s,;&"'<>(){}[\]`]/.test(text[i]!)) i++;
+  while (i < text.length && i - from < MAX_VALUE && !VALUE_END.has(text[i]!)) i++;
   return i;
 }
 
