@@ -80,6 +80,10 @@ export class ValueMasker {
   private readonly byHint = new Map<string, number[]>();
   /** Every hint: one scan finds which patterns to run and where secret keys may be. */
   private readonly scanner: HintScanner;
+  /** Per hint index of the scanner: the patterns it calls for. */
+  private readonly patternsOf: readonly (readonly number[])[];
+  /** Scratch marks of the patterns to run (filled and cleared within one call, before user code). */
+  private readonly marks: Uint8Array;
   private readonly assignments: boolean;
 
   /**
@@ -114,25 +118,37 @@ export class ValueMasker {
     if (this.assignments)
       for (const h of [...KEY_HINTS, ...userHints]) if (h.length > 0) hints.add(h.toLowerCase());
     this.scanner = new HintScanner(hints);
+    this.patternsOf = this.scanner.hints.map((h) => this.byHint.get(h) ?? []);
+    this.marks = new Uint8Array(this.patterns.length);
   }
 
   /** `text` with the secret parts replaced by "[REDACTED]"; the same string when none. */
   mask(text: string, onFault?: MaskFault): string {
     if (text.length < 6) return text;
     // One pass over the text: which patterns can match, and where keys of `key=value` may be.
-    const run = new Set<number>(this.unhinted);
-    const hits: number[] = [];
-    this.scanner.scan(text, (start, hint) => {
-      const found = this.byHint.get(hint);
-      if (found !== undefined) for (const i of found) run.add(i);
-      hits.push(start, start + hint.length);
-    });
-    if (run.size === 0 && hits.length === 0) return text;
+    const hits = this.scanner.scan(text);
+    if (hits === undefined && this.unhinted.length === 0) return text;
+    const run = this.patternsToRun(hits);
     const ranges: number[] = [];
-    for (const i of [...run].sort((x, y) => x - y))
-      this.scanPattern(text, this.patterns[i]!, ranges, onFault);
-    if (this.assignments) this.scanAssignments(text, hits, ranges);
+    for (const i of run) this.scanPattern(text, this.patterns[i]!, ranges, onFault);
+    if (this.assignments && hits !== undefined) this.scanAssignments(text, hits, ranges);
     return ranges.length === 0 ? text : replaceRanges(text, ranges);
+  }
+
+  /** Indexes of the patterns to try, in order: the unhinted ones and those whose hints occur. */
+  private patternsToRun(hits: readonly number[] | undefined): number[] {
+    const marks = this.marks;
+    for (const i of this.unhinted) marks[i] = 1;
+    if (hits !== undefined)
+      for (let h = 1; h < hits.length; h += 2)
+        for (const i of this.patternsOf[hits[h]!]!) marks[i] = 1;
+    const run: number[] = [];
+    for (let i = 0; i < marks.length; i++)
+      if (marks[i] === 1) {
+        run.push(i);
+        marks[i] = 0;
+      }
+    return run;
   }
 
   private scanPattern(
@@ -170,7 +186,7 @@ export class ValueMasker {
       const at = hits[h]!;
       if (at < after) continue; // inside a key or value already judged
       let start = at;
-      let end = hits[h + 1]!;
+      let end = at + this.scanner.hints[hits[h + 1]!]!.length;
       while (start > 0 && at - start < 64 && isKeyChar(text, start - 1)) start--;
       while (end < text.length && end - at < 64 && isKeyChar(text, end)) end++;
       after = end;
