@@ -46,6 +46,12 @@ describe('key matcher', () => {
     expect(missed.filter((k) => classifyKey(k) === 'plain')).toEqual([]);
   });
 
+  it('a prefix such as new or aws does not make a token key a usage counter', () => {
+    for (const key of ['NEW_TOKEN', 'newToken', 'new-tokens', 'awsTokens', 'OLD_TOKEN'])
+      expect([key, classifyKey(key)]).toEqual([key, 'secret']);
+    expect(classifyKey('max_new_tokens')).toBe('counter');
+  });
+
   it('every listed term in every style is a secret', () => {
     const plain: string[] = [];
     for (const term of SECRET_TERMS)

@@ -91,7 +91,7 @@ const TOKEN_USAGE_WORDS = new Set([
   input output prompt completion reasoning cached cache candidate candidates
   thought thoughts thinking usage used remaining budget estimated context per
   generated billed consumed audio text image accepted rejected prediction read
-  creation tool response embedding detail details n new
+  creation tool response embedding detail details n
 `),
 ]);
 

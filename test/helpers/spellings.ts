@@ -141,7 +141,9 @@ export function secretKey(): fc.Arbitrary<string> {
     .map(([term, style, prefix]) => {
       // A prefix before an already-qualified token term could turn it into a counter-like word: keep it simple.
       const words = prefix === '' || term.length > 1 ? term : [prefix, ...term];
-      return spell(words, style);
+      const key = spell(words, style);
+      // The bare plural "tokens" is a usage counter by the documented rule ("tokens": 812).
+      return key === 'tokens' ? 'token' : key;
     });
 }
 
