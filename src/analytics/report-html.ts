@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { JsonValue } from '../json/sanitize.js';
+import { chartJsFile, escapeHtml, scriptJsonText as scriptJson } from './html-text.js';
 import { dashboardScript } from './report-client.js';
 import type { ReportModel } from './report-model.js';
 
@@ -10,30 +9,10 @@ let chartJsSource: string | undefined;
 /** Chart.js's UMD build from node_modules, read once: the page must work with no network. */
 function chartJs(): string {
   if (chartJsSource === undefined) {
-    const entry = createRequire(import.meta.url).resolve('chart.js');
-    const source = readFileSync(path.join(path.dirname(entry), 'chart.umd.min.js'), 'utf8');
+    const source = readFileSync(chartJsFile(), 'utf8');
     chartJsSource = source.replaceAll('</script', '<\\/script');
   }
   return chartJsSource;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
-
-/** JSON that is safe inside a <script> element: no way to close it or to start a comment. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('>', '\\u003e')
-    .replaceAll('&', '\\u0026')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
 }
 
 const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);

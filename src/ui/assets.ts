@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Hono } from 'hono';
+import { chartJsFile } from '../analytics/html-text.js';
 import { UI_CLIENT_SCRIPT } from './client/ui-client.js';
 import type { UiEnv } from './security.js';
 import { UI_STYLES } from './styles.js';
@@ -10,10 +9,7 @@ let chartJs: Promise<string> | undefined;
 
 /** Chart.js's UMD build from node_modules (a dependency): served from here, never a CDN. */
 function chartJsSource(): Promise<string> {
-  chartJs ??= (async () => {
-    const entry = createRequire(import.meta.url).resolve('chart.js');
-    return await readFile(path.join(path.dirname(entry), 'chart.umd.min.js'), 'utf8');
-  })();
+  chartJs ??= readFile(chartJsFile(), 'utf8');
   return chartJs;
 }
 

@@ -3,6 +3,10 @@
  * `Html` (built the same way): text from the database can never become markup.
  */
 
+import { escapeHtml, scriptJsonText } from '../analytics/html-text.js';
+
+export { escapeHtml };
+
 /** A piece of markup that is safe to insert as is. */
 export class Html {
   constructor(readonly text: string) {}
@@ -12,15 +16,6 @@ export class Html {
 }
 
 export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
-
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 function render(value: HtmlValue): string {
   if (value instanceof Html) return value.text;
@@ -43,14 +38,7 @@ export function trusted(text: string): Html {
 
 /** JSON that is safe inside a <script type="application/json"> element. */
 export function scriptJson(value: unknown): Html {
-  return new Html(
-    JSON.stringify(value)
-      .replaceAll('<', '\\u003c')
-      .replaceAll('>', '\\u003e')
-      .replaceAll('&', '\\u0026')
-      .replaceAll('\u2028', '\\u2028')
-      .replaceAll('\u2029', '\\u2029'),
-  );
+  return new Html(scriptJsonText(value));
 }
 
 export const percent = (v: number | null | undefined): string =>
