@@ -13,8 +13,9 @@ const CANDIDATES = [
 let script: string | undefined;
 
 /**
- * The dashboard's browser script (src/analytics/client/dashboard.ts, compiled by its own
- * tsconfig), read once, safe to inline in a `<script type="module">` element.
+ * The dashboard's browser script (src/analytics/client, type-checked by its own tsconfig and
+ * bundled into one module by `npm run build:client`), read once, safe to inline in a
+ * `<script type="module">` element.
  */
 export function dashboardScript(): string {
   if (script === undefined) {
