@@ -1,12 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, renderReportHtml, type ReportModel } from '../src/index.js';
 import { runDemo } from '../src/demo/run-demo.js';
 import { printReport } from '../src/cli/report-text.js';
-import { BROWSER_HINT, SKIP_BROWSER_VARIABLE, findChromium } from './helpers/chromium.js';
+import {
+  BROWSER_HINT,
+  SKIP_BROWSER_VARIABLE,
+  findChromium,
+  launchChromium,
+} from './helpers/chromium.js';
 import { openTestStore } from './helpers/db.js';
 
 const CHROMIUM = findChromium();
@@ -203,18 +208,7 @@ describe('report model and HTML dashboard', () => {
   describe.skipIf(skipBrowser || CHROMIUM === undefined)('in headless Chromium', () => {
     let browser: Browser;
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium(CHROMIUM!);
     });
     afterAll(async () => {
       await browser?.close();

@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
 
 /** Names a Chromium goes by on PATH, most likely first. */
 const NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
@@ -42,3 +43,23 @@ export function findChromium(
 /** What to do when no browser is found, for the failure message and the README. */
 export const BROWSER_HINT =
   'install one (Debian/Ubuntu: `apt-get install -y chromium`; .ci/run does) or point CHROMIUM_PATH at a Chromium or Chrome; set DENDRITE_SKIP_BROWSER_TESTS=1 to skip the browser checks on purpose';
+
+/**
+ * Starts the given Chromium headless with the flags these checks use everywhere: no sandbox (root
+ * in CI), no GPU, and no background traffic of the browser's own (updates, sync, first-run pages),
+ * so a test that counts foreign requests sees only the page's.
+ */
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}

@@ -1,23 +1,22 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveUi, type UiServer } from '../../src/index.js';
+import { BROWSER_HINT, findChromium, launchChromium } from '../helpers/chromium.js';
 import { openTestStore } from '../helpers/db.js';
 import { seedUiHistory, type UiFixture } from './fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = findChromium();
 const OUTPUT = path.resolve('test-output');
-const hasChromium = existsSync(CHROMIUM);
 const requireChromium = process.env.CI === 'true';
 
 describe('web UI in headless Chromium', () => {
-  it.runIf(requireChromium && !hasChromium)('needs Chromium in CI', () => {
-    expect.fail(`${CHROMIUM} is missing: .ci/run should have installed Debian's chromium`);
+  it.runIf(requireChromium && CHROMIUM === undefined)('needs Chromium in CI', () => {
+    expect.fail(`no Chromium or Chrome found: ${BROWSER_HINT}`);
   });
 
-  describe.skipIf(!hasChromium)('over a real server and database', () => {
+  describe.skipIf(CHROMIUM === undefined)('over a real server and database', () => {
     let browser: Browser;
     let server: UiServer;
     let fixture: UiFixture;
@@ -32,17 +31,7 @@ describe('web UI in headless Chromium', () => {
         port: 0,
         onError: (e) => problems.push(`server: ${e.message}`),
       });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium(CHROMIUM!);
       await mkdir(OUTPUT, { recursive: true });
     });
     afterAll(async () => {
