@@ -42,6 +42,19 @@ describe('key matcher', () => {
       'privkey',
       'dbpassword',
       'xapikey',
+      'sid',
+      'connect.sid',
+      'hmac',
+      'kubeconfig',
+      'mfa_code',
+      '2fa_code',
+      'twoFactorCode',
+      'verificationCode',
+      'magic_link',
+      'REDIS_URL',
+      'mongoUri',
+      'AMQP_URL',
+      'CELERY_BROKER_URL',
     ];
     expect(missed.filter((k) => classifyKey(k) === 'plain')).toEqual([]);
   });
@@ -95,6 +108,12 @@ describe('key matcher', () => {
       'PATH',
       'passed',
       'monkey',
+      'side',
+      'sidebar',
+      'inside',
+      'mfaEnabled',
+      'redisHost',
+      'brokerName',
     ];
     expect(keys.filter((k) => classifyKey(k) !== 'plain')).toEqual([]);
   });

@@ -57,6 +57,20 @@ describe('value-pattern masking', () => {
     ],
     ['YAML line', 'user: bob\npassword: correct horse battery\n', `user: bob\npassword: ${R}\n`],
     ['header tuple as text', '["x-api-key", "opaque-v4lue"]', `["x-api-key", "${R}"]`],
+    ['Groq key', 'gsk_A1b2C3d4E5f6G7h8I9j0K1l2M3n4', `gsk_${R}`],
+    ['xAI key', 'xai-A1b2C3d4E5f6G7h8I9j0K1l2M3n4', `xai-${R}`],
+    ['Replicate token', 'r8_A1b2C3d4E5f6G7h8I9j0K1l2M3n4', `r8_${R}`],
+    ['Vault token', 'vault login hvs.CAESIJ1b2C3d4E5f6G7h8I9j0K1l', `vault login hvs.${R}`],
+    ['Square token', 'sq0atp-A1b2C3d4E5f6G7h8I9j0K1', `sq0atp-${R}`],
+    ['Databricks token', 'dapi0123456789abcdef0123456789abcdef', `dapi${R}`],
+    [
+      'Discord webhook',
+      'post to https://discord.com/api/webhooks/123456789012/AbCdEf-123_xyz',
+      `post to https://discord.com/api/webhooks/${R}`,
+    ],
+    ['age secret key', 'AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGP', `AGE-SECRET-KEY-1${R}`],
+    ['curl -u', 'curl -u admin:hunter2 https://x', `curl -u admin:${R} https://x`],
+    ['--user=', 'wget --user=bob:s3cr3t http://x', `wget --user=bob:${R} http://x`],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
     expect(maskSecrets(input)).toBe(expected);
@@ -71,6 +85,9 @@ describe('value-pattern masking', () => {
       'the task-management service restarted',
       'https://example.com/path?page=2',
       'ask me anything about Asia',
+      'the dp. rate and the sq0 code',
+      'run -u to update, then --user bob',
+      'the discord server is down',
     ])
       expect(maskSecrets(text)).toBe(text);
   });

@@ -26,6 +26,7 @@ const SECRET_WORDS = new Set(
   pass pw pwd passwd password passwort passphrase passcode secret token auth authn
   authz oauth authorization bearer cookie session sessid cred credential jwt otp
   totp hotp pin mnemonic csrf xsrf pat dsn sig signature apikey privkey connstr cvv cvc
+  hmac sid kubeconfig
 `),
 );
 
@@ -40,7 +41,9 @@ const SECRET_FRAGMENTS = words(`
   bearer signature sessionid sessid connectionstring connstring connstr
   databaseurl databaseuri dburl dburi jdbcurl dbpass pgpass session passkey authkey
   sshkey pincode otpcode authheader csrf xsrf mnemonic jwt connectionuri connectionurl
-  webhookurl webhookuri recoverycode backupcode seedphrase
+  webhookurl webhookuri recoverycode backupcode seedphrase verificationcode magiclink
+  resetcode mfacode 2facode twofactorcode loginlink redisurl redisuri mongourl mongouri
+  amqpurl amqpuri brokerurl brokeruri
 `);
 
 /** Ordinary words a fragment occurs in: "secretary", "tokenizer", "possession". */

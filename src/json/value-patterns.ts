@@ -92,9 +92,11 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
   },
   {
     name: 'vendor-token',
-    // Stripe webhook secrets, Hugging Face, npm, PyPI, Shopify, DigitalOcean, Mailgun.
+    // Stripe webhook secrets, Hugging Face, npm, PyPI, Shopify, DigitalOcean, Mailgun, Groq, xAI,
+    // Perplexity, Replicate, Square, Atlassian, Notion, Linear, Postman, Sentry, Grafana,
+    // Supabase, Figma, HashiCorp Vault, Fly.io, New Relic, Doppler, Pulumi, Databricks.
     pattern:
-      /\b(?:whsec_|hf_|npm_|pypi-|shp(?:at|ss|ca|pa)_|do[opr]_v1_|key-(?=[0-9a-f]{32}))(?<secret>[A-Za-z0-9_-]{20,})/g,
+      /\b(?:whsec_|hf_|npm_|pypi-|shp(?:at|ss|ca|pa)_|do[opr]_v1_|key-(?=[0-9a-f]{32})|gsk_|xai-|pplx-|r8_|sq0(?:atp|csp)-|ATATT|ntn_|lin_api_|PMAK-|sntry[su]_|glsa_|sbp_|figd_|hv[sb]\.|fo1_|NRAK-|dp\.(?:pt|st|ct|sa|scim)\.|pul-|dapi(?=[0-9a-f]{32}))(?<secret>[A-Za-z0-9_-]{20,})/g,
     hints: [
       'whsec_',
       'hf_',
@@ -106,8 +108,47 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
       'shppa_',
       '_v1_',
       'key-',
+      'gsk_',
+      'xai-',
+      'pplx-',
+      'r8_',
+      'sq0',
+      'atatt',
+      'ntn_',
+      'lin_api_',
+      'pmak-',
+      'sntry',
+      'glsa_',
+      'sbp_',
+      'figd_',
+      'hvs.',
+      'hvb.',
+      'fo1_',
+      'nrak-',
+      'dp.',
+      'pul-',
+      'dapi',
     ],
     accept: looksRandom,
+  },
+  {
+    name: 'webhook-url',
+    // Discord and Microsoft Teams incoming webhooks: whoever has the URL can post.
+    pattern:
+      /(?:discord(?:app)?\.com\/api\/webhooks\/|webhook\.office\.com\/webhookb2\/)(?<secret>[A-Za-z0-9/@_-]{10,})/g,
+    hints: ['discord', 'webhook.office'],
+  },
+  {
+    name: 'age-secret-key',
+    pattern: /\bAGE-SECRET-KEY-1(?<secret>[0-9A-Z]{20,})/g,
+    hints: ['age-secret-key-'],
+  },
+  {
+    name: 'command-line-user',
+    // `curl -u user:password`, `--user user:password`: the password after the colon.
+    pattern:
+      /(?:^|\s)(?:-u|--user|--proxy-user)(?:\s{1,4}|=)["']?[^\s:"']{1,256}:(?<secret>[^\s"']{1,512})/g,
+    hints: ['-u', '--user', '--proxy-user'],
   },
   {
     name: 'sendgrid-key',
