@@ -34,6 +34,11 @@ export class RepairNotes {
   }
 }
 
+/** A field's name in a note; `call` names the tool call it belongs to (built only for a note). */
+function fieldName(field: string, call: string | undefined): string {
+  return call === undefined ? field : `tool ${JSON.stringify(call)} ${field}`;
+}
+
 function describe(value: unknown): string {
   if (value instanceof Date) return 'an invalid Date';
   if (typeof value === 'number') return String(value);
@@ -45,7 +50,12 @@ function describe(value: unknown): string {
  * A point in time from a Date, epoch milliseconds or an ISO 8601 string; undefined/null give null
  * without a note; anything else, or a time outside years 1-9999, gives null and a note.
  */
-export function readTime(value: unknown, field: string, notes: RepairNotes): Date | null {
+export function readTime(
+  value: unknown,
+  field: string,
+  notes: RepairNotes,
+  call?: string,
+): Date | null {
   if (value === undefined || value === null) return null;
   let ms: number;
   if (value instanceof Date) ms = value.getTime();
@@ -53,16 +63,25 @@ export function readTime(value: unknown, field: string, notes: RepairNotes): Dat
   else if (typeof value === 'string') ms = Date.parse(value);
   else ms = NaN;
   if (Number.isFinite(ms) && ms >= MIN_YEAR_1 && ms <= MAX_TIME) return new Date(ms);
-  notes.add(`${field}: ${describe(value)} is not a time in years 1-9999; replaced`);
+  notes.add(
+    `${fieldName(field, call)}: ${describe(value)} is not a time in years 1-9999; replaced`,
+  );
   return null;
 }
 
 /** Milliseconds as a non-negative int4; undefined/null give null; anything else null and a note. */
-export function readDuration(value: unknown, field: string, notes: RepairNotes): number | null {
+export function readDuration(
+  value: unknown,
+  field: string,
+  notes: RepairNotes,
+  call?: string,
+): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
     return Math.min(2_147_483_647, Math.round(value));
-  notes.add(`${field}: ${describe(value)} is not a duration in ms; measured instead`);
+  notes.add(
+    `${fieldName(field, call)}: ${describe(value)} is not a duration in ms; measured instead`,
+  );
   return null;
 }
 
@@ -71,10 +90,13 @@ export function readBoolean(
   value: unknown,
   field: string,
   notes: RepairNotes,
+  call?: string,
 ): boolean | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
-  notes.add(`${field}: ${describe(value)} is not a boolean; derived from the error instead`);
+  notes.add(
+    `${fieldName(field, call)}: ${describe(value)} is not a boolean; derived from the error instead`,
+  );
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { EndedRuns } from './ended-runs.js';
 import { callUuid, runUuid } from '../ids.js';
 import type { HistoryUnit } from '../writer/unit.js';
 import { isRecord, mergedMetadata, readUsage, runKey, selectedToolRows } from './run-parts.js';
@@ -21,7 +22,6 @@ import {
   provisionalRow,
   pruneCalls,
   type CallSlot,
-  type EndedRun,
   type RunState,
   type TokenTotals,
   type ToolState,
@@ -54,7 +54,7 @@ export interface HoldLimits {
  */
 export class RunAssembly {
   private readonly runs = new Map<string, RunState>();
-  private readonly ended = new Map<string, EndedRun>();
+  private readonly ended = new EndedRuns(ENDED_RUNS_KEPT);
   private endedCount = 0;
   private heldRows = 0;
 
@@ -113,7 +113,7 @@ export class RunAssembly {
     if (slot.open !== undefined) return; // a redelivered start
     calls.set(callKey, slot);
     const notes = run?.notes ?? new RepairNotes(0); // a late event's notes have nowhere to go
-    const startedAt = readTime(input.startedAt, `tool ${JSON.stringify(callKey)} startedAt`, notes);
+    const startedAt = readTime(input.startedAt, 'startedAt', notes, callKey);
     const tool = this.newTool(
       late?.executionId ?? run!.executionId,
       callKey,
@@ -138,14 +138,13 @@ export class RunAssembly {
     let slot = calls.get(callKey);
     if (slot !== undefined && slot.open === undefined) return; // a redelivered end
     const notes = run?.notes ?? new RepairNotes(0); // a late event's notes have nowhere to go
-    const label = `tool ${JSON.stringify(callKey)}`;
-    const endedAt = readTime(input.endedAt, `${label} endedAt`, notes);
+    const endedAt = readTime(input.endedAt, 'endedAt', notes, callKey);
     let tool = slot?.open;
     if (tool === undefined) {
       slot = { uses: 0, open: undefined };
       calls.set(callKey, slot);
-      const startedAt = readTime(input.startedAt, `${label} startedAt`, notes);
-      const duration = readDuration(input.durationMs, `${label} durationMs`, notes);
+      const startedAt = readTime(input.startedAt, 'startedAt', notes, callKey);
+      const duration = readDuration(input.durationMs, 'durationMs', notes, callKey);
       const createdAt =
         startedAt ??
         (endedAt !== null && duration !== null ? new Date(endedAt.getTime() - duration) : null);
@@ -163,7 +162,7 @@ export class RunAssembly {
       this.heldRows += 1;
     } else if (late !== undefined) late.open -= 1;
     slot!.open = undefined;
-    this.applyEnd(tool, input, endedAt, notes, label);
+    this.applyEnd(tool, input, endedAt, notes, callKey);
     if (late !== undefined) {
       this.heldRows -= 1;
       if (late.open === 0 && slot!.uses === 1) late.calls.delete(callKey);
@@ -233,7 +232,7 @@ export class RunAssembly {
     input: ToolEndInput,
     endedAt: Date | null,
     notes: RepairNotes,
-    label: string,
+    callKey: string,
   ): void {
     tool.ended = true;
     const row = tool.row;
@@ -243,8 +242,8 @@ export class RunAssembly {
       row.toolName = this.rows.name(input.toolName, 255) ?? 'unknown';
     row.result = this.rows.optionalJson(input.result);
     row.error = this.rows.optionalText(input.error);
-    row.success = readBoolean(input.success, `${label} success`, notes) ?? row.error === null;
-    const given = readDuration(input.durationMs, `${label} durationMs`, notes);
+    row.success = readBoolean(input.success, 'success', notes, callKey) ?? row.error === null;
+    const given = readDuration(input.durationMs, 'durationMs', notes, callKey);
     const byClock =
       endedAt !== null && tool.startMs !== null ? endedAt.getTime() - tool.startMs : Number.NaN;
     const measured = performance.now() - tool.t0;
@@ -352,24 +351,13 @@ export class RunAssembly {
     if (tools.length === 0 && !run.sentEarly && open === 0 && selected !== undefined)
       tools.push(...selectedToolRows(this.rows, row, selected));
     pruneCalls(run.calls);
-    this.remember(key, {
+    this.ended.add(key, {
       executionId: run.executionId,
       createdAt: run.createdAt,
       calls: run.calls,
       open,
     });
     this.sink({ execution: row, tools });
-  }
-
-  private remember(key: string, ended: EndedRun): void {
-    this.ended.set(key, ended);
-    if (this.ended.size <= ENDED_RUNS_KEPT) return;
-    // The oldest run with no tool still open: one still waiting for a tool stays until it ends.
-    for (const [old, run] of this.ended)
-      if (run.open === 0) {
-        this.ended.delete(old);
-        return;
-      }
   }
 
   /** Drops an ended run from memory; its tools still open are written as unfinished. */
