@@ -219,4 +219,5 @@ export type {
   RetrievalMethod,
   ToolChooser,
   ToolStatusChangeRecord,
+  VectorSearch,
 } from './discovery/types.js';

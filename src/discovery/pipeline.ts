@@ -1,19 +1,16 @@
 import { PluginError, ValidationError } from '../errors.js';
 import type { Query } from '../sql/query.js';
-import {
-  selectFullTextCandidates,
-  selectSemanticCandidates,
-  selectSimilarities,
-  selectTrigramCandidates,
-} from '../sql/discovery.js';
+import { selectFullTextCandidates, selectTrigramCandidates } from '../sql/discovery.js';
 import type { RankToolsOptions, RankedTool } from '../store/types.js';
 import { embedTexts } from './embedder.js';
+import type { SemanticSource } from './semantic-source.js';
 import type {
   DiscoverToolsOptions,
   DiscoveryCandidate,
   DiscoveryResult,
   RetrievalMethod,
   ToolOrigin,
+  VectorSearch,
   ToolStatus,
 } from './types.js';
 
@@ -23,7 +20,8 @@ type Row = Record<string, unknown>;
 export interface DiscoveryPorts {
   rows(query: Query, context: string): Promise<Row[]>;
   rankTools(names: readonly string[], options: RankToolsOptions): Promise<RankedTool[]>;
-  embeddingDimension(): Promise<number | null>;
+  /** Where cosine similarities are computed (see DiscoverToolsOptions.vectorSearch). */
+  semantic(where: VectorSearch): Promise<SemanticSource>;
   trigramAvailable(): Promise<boolean>;
 }
 
@@ -63,12 +61,19 @@ function checkOptions(goal: unknown, options: DiscoverToolsOptions) {
     throw new ValidationError('embed must be a function (texts) => Promise<number[][]>', 'embed');
   if (options.choose !== undefined && typeof options.choose !== 'function')
     throw new ValidationError('choose must be a function ({ goal, candidates }) => name', 'choose');
+  const vectorSearch = options.vectorSearch ?? 'in-process';
+  if (vectorSearch !== 'in-process' && vectorSearch !== 'database')
+    throw new ValidationError(
+      `vectorSearch must be 'in-process' or 'database', got ${JSON.stringify(vectorSearch)}`,
+      'vectorSearch',
+    );
   return {
     goal: goal.trim(),
     limit: requireWhole(options.limit ?? 5, 'limit', 1, 100),
     retrieve: requireWhole(options.candidates ?? 20, 'candidates', 1, 1_000),
     weight: requireNumber(options.semanticWeight ?? 0.5, 'semanticWeight', 0, 1),
     cutoff: requireNumber(options.minRelevance ?? 0.5, 'minRelevance', 0, 1),
+    vectorSearch: vectorSearch as VectorSearch,
   };
 }
 
@@ -109,7 +114,7 @@ export async function discoverTools(
   goalInput: string,
   options: DiscoverToolsOptions = {},
 ): Promise<DiscoveryResult> {
-  const { goal, limit, retrieve, weight, cutoff } = checkOptions(goalInput, options);
+  const { goal, limit, retrieve, weight, cutoff, vectorSearch } = checkOptions(goalInput, options);
   const found = new Map<string, Found>();
   const add = (row: Row, method: RetrievalMethod, lexical: number): Found => {
     const name = row.name as string;
@@ -145,15 +150,15 @@ export async function discoverTools(
 
   const semantic = options.embed !== undefined;
   if (options.embed !== undefined) {
-    const dimension = await ports.embeddingDimension();
-    const [vector] = await embedTexts(options.embed, [goal], dimension);
-    if (dimension !== null && vector !== undefined) {
-      const nearest = await ports.rows(selectSemanticCandidates(vector, retrieve), 'discoverTools');
-      for (const row of nearest) add(row, 'semantic', 0).semantic = Number(row.semantic);
+    const source = await ports.semantic(vectorSearch);
+    const [vector] = await embedTexts(options.embed, [goal], source.dimension);
+    if (source.dimension !== null && vector !== undefined) {
+      for (const row of await source.nearest(vector, retrieve))
+        add(row, 'semantic', 0).semantic = Number(row.semantic);
       const missing = [...found.values()].filter((f) => f.semantic === null).map((f) => f.name);
       if (missing.length > 0)
-        for (const row of await ports.rows(selectSimilarities(vector, missing), 'discoverTools'))
-          if (row.semantic !== null) found.get(row.name as string)!.semantic = Number(row.semantic);
+        for (const [name, similarity] of await source.similarities(vector, missing))
+          found.get(name)!.semantic = similarity;
     }
   }
   for (const f of found.values())

@@ -14,6 +14,7 @@ import { Tool } from './tool.js';
 import { ToolStatusChange } from './tool-status-change.js';
 import { ToolLatencyBucket } from './tool-latency-bucket.js';
 import { ToolLatencyDelta } from './tool-latency-delta.js';
+import { ToolRegistryState } from './tool-registry-state.js';
 
 export {
   Execution,
@@ -32,6 +33,7 @@ export {
   ToolStatusChange,
   ToolLatencyBucket,
   ToolLatencyDelta,
+  ToolRegistryState,
 };
 
 /** Every entity and view entity, for DataSource options. */
@@ -52,4 +54,5 @@ export const entities = [
   ToolStatusChange,
   ToolLatencyBucket,
   ToolLatencyDelta,
+  ToolRegistryState,
 ];

@@ -66,3 +66,44 @@ export function selectTrigramAvailable(): Query {
     values: [],
   };
 }
+
+/** The registry generation: bumped by triggers whenever tools or their vectors change. */
+export function selectRegistryGeneration(): Query {
+  return {
+    text: `SELECT generation FROM tool_registry_state WHERE id = 1`,
+    values: [],
+  };
+}
+
+/**
+ * Every stored vector with the generation it belongs to, read in one statement (one snapshot), so
+ * a registration committed meanwhile shows up as a newer generation on the next check.
+ */
+export function selectVectors(): Query {
+  return {
+    text: `SELECT s.generation, t.name, t.embedding
+             FROM tool_registry_state s
+             LEFT JOIN tools t ON t.embedding IS NOT NULL
+            WHERE s.id = 1`,
+    values: [],
+  };
+}
+
+/**
+ * Candidates scored in process, ordered here like selectSemanticCandidates (similarity, then name
+ * in the database's collation), with their registry fields.
+ */
+export function selectScoredCandidates(
+  names: readonly string[],
+  scores: readonly number[],
+  limit: number,
+): Query {
+  return {
+    text: `SELECT ${TOOL_FIELDS}, x.semantic
+             FROM unnest($1::varchar[], $2::double precision[]) AS x(name, semantic)
+             JOIN tools t ON t.name = x.name
+            ORDER BY x.semantic DESC, t.name
+            LIMIT $3`,
+    values: [names, scores, limit],
+  };
+}

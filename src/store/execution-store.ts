@@ -317,7 +317,7 @@ export class ExecutionStore implements AsyncDisposable {
       {
         rows: async (query, context) => await this.#db.rows(query, context),
         rankTools: async (names, rankOptions) => await this.#reads.rankTools(names, rankOptions),
-        embeddingDimension: async () => await this.#registry.embeddingDimension(),
+        semantic: async (where) => await this.#registry.semanticSource(where),
         trigramAvailable: async () => await this.#registry.trigramAvailable(),
       },
       goal,

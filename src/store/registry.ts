@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import { NotFoundError, ValidationError, mapDatabaseError } from '../errors.js';
 import { embedTexts, toolText } from '../discovery/embedder.js';
+import {
+  databaseSource,
+  inProcessSource,
+  type SemanticSource,
+} from '../discovery/semantic-source.js';
+import { VectorIndex } from '../discovery/vector-index.js';
 import type {
   RegisterToolInput,
   RegisterToolsOptions,
@@ -9,6 +15,7 @@ import type {
   ToolRecord,
   ToolStatus,
   ToolStatusChangeRecord,
+  VectorSearch,
 } from '../discovery/types.js';
 import type { JsonValue } from '../json/sanitize.js';
 import type { Query } from '../sql/query.js';
@@ -141,8 +148,19 @@ function checkTool(input: unknown, i: number, seen: Set<string>): CheckedTool {
  */
 export class ToolRegistry {
   #trigram: Promise<boolean> | undefined;
+  readonly #vectors: VectorIndex;
 
-  constructor(private readonly db: StoreDatabase) {}
+  constructor(private readonly db: StoreDatabase) {
+    this.#vectors = new VectorIndex(async (query, context) => await db.rows(query, context));
+  }
+
+  /** Stage 1's cosine similarities: in process over the loaded vectors, or in SQL. */
+  async semanticSource(where: VectorSearch): Promise<SemanticSource> {
+    const rows = async (query: Query, context: string) => await this.db.rows(query, context);
+    return where === 'database'
+      ? await databaseSource(rows, async () => await this.embeddingDimension())
+      : await inProcessSource(rows, this.#vectors);
+  }
 
   async register(
     tools: readonly RegisterToolInput[],
