@@ -3,7 +3,10 @@
  * tools? A simulation on the demo's catalogue and a simulated clock, with fixed seeds.
  *
  *   npm run bench:loop                 5 simulated weeks (after 2 of recorded history), 200
- *                                      goals a day, 320 tools
+ *                                      goals a day, 320 tools, seed set 1
+ *   npm run bench:loop -- --seed-set 2 the same world drawn from other seeds
+ *   ... -- --window all|N --explore off|upper-bound|thompson --z 1 --trial-share 0.1
+ *          --trial-runs 5 --new-days 7   stage 2 options (defaults: what the loop uses below)
  *
  * Every demo tool becomes a family of 10 interchangeable tools (the demo tool, the popular one,
  * plus 9 variants of lower quality). Quality drifts: from day 14 the popular tool of a third of
@@ -14,18 +17,22 @@
  * tool (the one the baseline keeps), so both start knowing the same thing.
  * Three orchestrators see the same goals and the same random outcomes per (tool, goal):
  * - baseline: keeps using the tool it was configured with (the popular one), no loop;
- * - loop: store.discoverTools(goal) over the registry with the default choice (the top tool; no
- *   exploration: tried variants with 5% and 15% exploration both did worse here); every simulated day the hourly-statistics job and the lifecycle job
- *   run (the lifecycle job scheduled daily, thresholds: 3-day deprecate window, deprecate when the
- *   Wilson upper bound is below 60%, 14 idle days to archive) and its archive/deprecate/promote
- *   advice is accepted, i.e. applied to the registry. It learns only from the history it recorded
- *   itself (runs written to PostgreSQL with their simulated times);
+ * - loop: store.discoverTools(goal, { now, windowDays: 14, explore: true }) over the registry
+ *   with the default choice (the top tool): stage 2 judges the last 14 days, orders by the Wilson
+ *   upper bound (z 1: an untried tool is tried only while the leader does worse than 79%), and a
+ *   tool registered in the last 7 days gets trial runs (at most 10% of its candidate set's runs,
+ *   until it has 5). Every simulated day the hourly-statistics job and the lifecycle job run (the
+ *   lifecycle job scheduled daily, thresholds: 3-day deprecate window, deprecate when the Wilson
+ *   upper bound is below 60%, 14 idle days to archive) and its archive/deprecate/promote advice is
+ *   accepted, i.e. applied to the registry. It learns only from the history it recorded itself
+ *   (runs written to PostgreSQL with their simulated times; registrations stamped on the same
+ *   clock: the first tools existed when history begins, the AI-generated ones on their day);
  * - oracle: always the truly best tool of the family at that moment.
  * A tool of the wrong family (discovery mistook the goal) succeeds 5% of the time.
  * Ends with one JSON line: baseline/loop/oracle success rates and the share of the oracle's gain
  * over the baseline that the loop recovers.
  */
-import { ExecutionStore, runJob } from '../src/index.js';
+import { ExecutionStore, runJob, type DiscoverToolsOptions } from '../src/index.js';
 import { DEMO_TOOLS, type DemoTool } from '../src/demo/catalogue.js';
 import { Random } from '../src/demo/random.js';
 import { poolOf } from '../src/store/internal.js';
@@ -153,13 +160,63 @@ async function record(store: ExecutionStore, runs: Run[]): Promise<void> {
   );
 }
 
+/** Fixed seed sets: the first is the reference figure, the second checks it is not tuned to one. */
+const SEED_SETS = [
+  { families: 7, goals: 11, warm: 5, outcomes: 13, explore: 17 },
+  { families: 107, goals: 111, warm: 105, outcomes: 113, explore: 117 },
+];
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
+/** Registration times on the simulated clock (registerTools stamps the wall clock). */
+async function stampRegistration(store: ExecutionStore, at: Date, name?: string): Promise<void> {
+  await poolOf(store).query(
+    `UPDATE tools SET created_at = $1, updated_at = $1 WHERE $2::varchar IS NULL OR name = $2`,
+    [at, name ?? null],
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
-  const families = buildFamilies(new Random(7));
+  const seeds = SEED_SETS[Number(argValue('seed-set') ?? 1) - 1]!;
+  const window = argValue('window');
+  const exploreRandom = new Random(seeds.explore);
+  const discoverOptions = (at: Date): DiscoverToolsOptions => ({
+    now: at,
+    windowDays: window === 'all' ? null : Number(window ?? 14),
+    explore:
+      argValue('explore') === 'off'
+        ? false
+        : {
+            method: argValue('explore') === 'thompson' ? 'thompson' : 'upper-bound',
+            random: () => exploreRandom.next(),
+            maxTrialShare: Number(argValue('trial-share') ?? 0.1),
+            trialRuns: Number(argValue('trial-runs') ?? 5),
+            newToolDays: Number(argValue('new-days') ?? 7),
+            z: Number(argValue('z') ?? 1),
+          },
+  });
+  const families = buildFamilies(new Random(seeds.families));
   const byName = new Map(families.flatMap((f) => f.tools.map((t) => [t.name, t] as const)));
   const db = await benchDatabase('loop');
   const store = await ExecutionStore.open({ connectionString: db.url });
   const totals = { baseline: 0, loop: 0, oracle: 0, goals: 0 };
+  // Where the gains and losses are: families whose popular tool degrades, that get a better
+  // AI-generated tool, or that stay as they are (exploring there can only cost).
+  const kindOf = (f: Family): 'degrading' | 'ai' | 'stable' =>
+    f.popular.drifted < f.popular.base
+      ? 'degrading'
+      : f.tools.some((t) => t.generated)
+        ? 'ai'
+        : 'stable';
+  const byKind = {
+    degrading: { baseline: 0, loop: 0, oracle: 0, goals: 0 },
+    ai: { baseline: 0, loop: 0, oracle: 0, goals: 0 },
+    stable: { baseline: 0, loop: 0, oracle: 0, goals: 0 },
+  };
   const applied: Record<string, number> = {};
   try {
     await store.registerTools(
@@ -170,9 +227,11 @@ async function main(): Promise<void> {
           description: t.description,
         })),
     );
-    const goals = new Random(11);
+    // The registry lives on the simulated clock too: these tools existed when history begins.
+    await stampRegistration(store, new Date(START.getTime() - WARM_DAYS * DAY_MS));
+    const goals = new Random(seeds.goals);
     // The history before day 0: the orchestrator used each family's popular tool.
-    const warm = new Random(5);
+    const warm = new Random(seeds.warm);
     for (let day = -WARM_DAYS; day < 0; day++) {
       const dayStart = new Date(START.getTime() + day * DAY_MS);
       const runs: Run[] = [];
@@ -190,7 +249,7 @@ async function main(): Promise<void> {
       await record(store, runs);
     }
     await runJob(store, 'hourly-statistics', { now: START });
-    const outcomes = new Random(13);
+    const outcomes = new Random(seeds.outcomes);
     let misrouted = 0;
     for (let day = 0; day < DAYS; day++) {
       const dayStart = new Date(START.getTime() + day * DAY_MS);
@@ -210,6 +269,7 @@ async function main(): Promise<void> {
               creationEventId: eventId,
             },
           ]);
+          await stampRegistration(store, dayStart, t.name);
         }
       const live = families.filter((f) => day < f.idleFrom);
       const runs: Run[] = [];
@@ -220,7 +280,7 @@ async function main(): Promise<void> {
         const draw = outcomes.next();
         const available = family.tools.filter((t) => t.from <= day);
         const best = available.reduce((a, b) => (rateAt(b, day) > rateAt(a, day) ? b : a));
-        const result = await store.discoverTools(goal);
+        const result = await store.discoverTools(goal, discoverOptions(at));
         const chosen = byName.get(result.chosen[0] ?? '');
         const loopOk = succeeds(chosen, family.demo.name, day, draw);
         if (chosen?.family !== family.demo.name) misrouted++;
@@ -229,6 +289,11 @@ async function main(): Promise<void> {
         totals.baseline += succeeds(family.popular, family.demo.name, day, draw) ? 1 : 0;
         totals.oracle += succeeds(best, family.demo.name, day, draw) ? 1 : 0;
         totals.goals++;
+        const kind = byKind[kindOf(family)];
+        kind.loop += loopOk ? 1 : 0;
+        kind.baseline += succeeds(family.popular, family.demo.name, day, draw) ? 1 : 0;
+        kind.oracle += succeeds(best, family.demo.name, day, draw) ? 1 : 0;
+        kind.goals++;
       }
       await record(store, runs);
       const now = new Date(dayStart.getTime() + DAY_MS);
@@ -251,11 +316,24 @@ async function main(): Promise<void> {
     const statuses = await store.listTools({ limit: 10_000 });
     console.log(
       JSON.stringify({
+        seed_set: SEED_SETS.indexOf(seeds) + 1,
+        options: process.argv.slice(2).join(' '),
         tools: byName.size,
         goals: totals.goals,
         days: DAYS,
         warm_days: WARM_DAYS,
         misrouted,
+        by_family: Object.fromEntries(
+          Object.entries(byKind).map(([k, v]) => [
+            k,
+            {
+              goals: v.goals,
+              baseline: round(v.baseline / v.goals, 3),
+              loop: round(v.loop / v.goals, 3),
+              oracle: round(v.oracle / v.goals, 3),
+            },
+          ]),
+        ),
         applied,
         deprecated: statuses.filter((t) => t.status === 'deprecated').length,
         archived: statuses.filter((t) => t.status === 'archived').length,

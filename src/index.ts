@@ -220,4 +220,6 @@ export type {
   ToolChooser,
   ToolStatusChangeRecord,
   VectorSearch,
+  ExploreMethod,
+  ExploreOptions,
 } from './discovery/types.js';

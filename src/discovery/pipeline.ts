@@ -4,6 +4,8 @@ import { selectFullTextCandidates, selectTrigramCandidates } from '../sql/discov
 import type { RankToolsOptions, RankedTool } from '../store/types.js';
 import { embedTexts } from './embedder.js';
 import type { SemanticSource } from './semantic-source.js';
+import type { Exploration } from './explore.js';
+import { rankStageTwo, type Found, type StageTwoSettings } from './stage-two.js';
 import type {
   DiscoverToolsOptions,
   DiscoveryCandidate,
@@ -30,17 +32,6 @@ const MAX_WORDS = 32;
 /** Queries of at most this many words also try trigram matching on names. */
 const SHORT_QUERY_WORDS = 2;
 
-interface Found {
-  name: string;
-  status: ToolStatus;
-  promoted: boolean;
-  origin: ToolOrigin;
-  lexical: number;
-  semantic: number | null;
-  methods: Set<RetrievalMethod>;
-  score: number;
-}
-
 function requireNumber(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
     throw new ValidationError(`${field} must be a number from ${min} to ${max}`, field);
@@ -50,6 +41,36 @@ function requireNumber(value: unknown, field: string, min: number, max: number):
 function requireWhole(value: unknown, field: string, min: number, max: number): number {
   if (!Number.isInteger(value)) throw new ValidationError(`${field} must be a whole number`, field);
   return requireNumber(value, field, min, max);
+}
+
+function checkNow(now: unknown): Date {
+  if (now === undefined) return new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw new ValidationError('now must be a valid Date', 'now');
+  return now;
+}
+
+function checkExplore(explore: DiscoverToolsOptions['explore']): Exploration | null {
+  if (explore === undefined || explore === false) return null;
+  const options = explore === true ? {} : explore;
+  if (typeof options !== 'object' || options === null)
+    throw new ValidationError('explore must be a boolean or an object', 'explore');
+  if (options.random !== undefined && typeof options.random !== 'function')
+    throw new ValidationError('explore.random must be a function () => number', 'explore.random');
+  const method = options.method ?? 'upper-bound';
+  if (method !== 'upper-bound' && method !== 'thompson')
+    throw new ValidationError(
+      `explore.method must be 'upper-bound' or 'thompson', got ${JSON.stringify(method)}`,
+      'explore.method',
+    );
+  return {
+    method,
+    random: options.random ?? Math.random,
+    maxTrialShare: requireNumber(options.maxTrialShare ?? 0.1, 'explore.maxTrialShare', 0, 1),
+    trialRuns: requireWhole(options.trialRuns ?? 5, 'explore.trialRuns', 0, 1_000_000),
+    newToolDays: requireNumber(options.newToolDays ?? 7, 'explore.newToolDays', 0, 3_650),
+    z: requireNumber(options.z ?? 1, 'explore.z', 0, 10),
+  };
 }
 
 function checkOptions(goal: unknown, options: DiscoverToolsOptions) {
@@ -67,13 +88,23 @@ function checkOptions(goal: unknown, options: DiscoverToolsOptions) {
       `vectorSearch must be 'in-process' or 'database', got ${JSON.stringify(vectorSearch)}`,
       'vectorSearch',
     );
+  const cutoff = requireNumber(options.minRelevance ?? 0.5, 'minRelevance', 0, 1);
   return {
     goal: goal.trim(),
     limit: requireWhole(options.limit ?? 5, 'limit', 1, 100),
     retrieve: requireWhole(options.candidates ?? 20, 'candidates', 1, 1_000),
     weight: requireNumber(options.semanticWeight ?? 0.5, 'semanticWeight', 0, 1),
-    cutoff: requireNumber(options.minRelevance ?? 0.5, 'minRelevance', 0, 1),
+    cutoff,
     vectorSearch: vectorSearch as VectorSearch,
+    stage2: {
+      cutoff,
+      windowDays:
+        options.windowDays === undefined || options.windowDays === null
+          ? null
+          : requireNumber(options.windowDays, 'windowDays', 1 / 24, 3_650),
+      now: checkNow(options.now),
+      explore: checkExplore(options.explore),
+    } satisfies StageTwoSettings,
   };
 }
 
@@ -92,8 +123,9 @@ function reasonOf(c: DiscoveryCandidate, cutoff: number): string {
   const stats =
     r.totalExecutions === 0
       ? 'no runs yet (prior only)'
-      : `${((r.successRate ?? 0) * 100).toFixed(0)}% of ${r.totalExecutions} runs (Wilson ${fmt(r.wilson)})`;
+      : `${((r.successRate ?? 0) * 100).toFixed(0)}% of ${r.totalExecutions} runs${r.windowDays === null ? '' : ` in ${r.windowDays} days`} (Wilson ${fmt(r.wilson)})`;
   const marks = [
+    r.trial ? '; new: on trial' : r.optimistic === null ? '' : `; optimistic ${fmt(r.optimistic)}`,
     r.relevance < cutoff
       ? `; relevance ${fmt(r.relevance)} below ${fmt(cutoff)}: after closer matches`
       : '',
@@ -114,7 +146,10 @@ export async function discoverTools(
   goalInput: string,
   options: DiscoverToolsOptions = {},
 ): Promise<DiscoveryResult> {
-  const { goal, limit, retrieve, weight, cutoff, vectorSearch } = checkOptions(goalInput, options);
+  const { goal, limit, retrieve, weight, cutoff, vectorSearch, stage2 } = checkOptions(
+    goalInput,
+    options,
+  );
   const found = new Map<string, Found>();
   const add = (row: Row, method: RetrievalMethod, lexical: number): Found => {
     const name = row.name as string;
@@ -127,6 +162,7 @@ export async function discoverTools(
         origin: row.origin as ToolOrigin,
         lexical: 0,
         semantic: null,
+        registeredAt: (row.created_at ?? null) as Date | null,
         methods: new Set(),
         score: 0,
       };
@@ -169,62 +205,7 @@ export async function discoverTools(
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
     .slice(0, retrieve);
 
-  // Stage 2: statistics of the tools still in service.
-  const live = retrieved.filter((f) => f.status !== 'archived');
-  const ranked =
-    live.length === 0
-      ? []
-      : await ports.rankTools(
-          live.map((f) => f.name),
-          { limit: live.length },
-        );
-  const stats = new Map(ranked.map((r) => [r.toolName, r]));
-  const top = Math.max(0, ...retrieved.map((f) => f.score));
-  const candidates: DiscoveryCandidate[] = retrieved.map((f) => {
-    const r = stats.get(f.name);
-    const relevance = top > 0 ? f.score / top : 0;
-    return {
-      toolName: f.name,
-      status: f.status,
-      promoted: f.promoted,
-      origin: f.origin,
-      retrieval: {
-        score: f.score,
-        lexical: f.lexical,
-        semantic: f.semantic,
-        methods: [...f.methods],
-      },
-      ranking:
-        r === undefined
-          ? null
-          : {
-              relevance,
-              wilson: r.score,
-              totalExecutions: r.totalExecutions,
-              successRate: r.successRate,
-              avgDurationMs: r.avgDurationMs,
-            },
-      rank: null,
-      chosen: false,
-      reason: '',
-    };
-  });
-  // Statistics order tools of comparable relevance: a reliable tool for another job must not
-  // beat the right tool that has no history yet.
-  const tier = (c: DiscoveryCandidate): number =>
-    c.ranking === null
-      ? 4
-      : (c.ranking.relevance >= cutoff ? 0 : 2) + (c.status === 'deprecated' ? 1 : 0);
-  candidates.sort(
-    (a, b) =>
-      tier(a) - tier(b) ||
-      (b.ranking?.wilson ?? 0) - (a.ranking?.wilson ?? 0) ||
-      b.retrieval.score - a.retrieval.score ||
-      a.toolName.localeCompare(b.toolName),
-  );
-  candidates.forEach((c, i) => {
-    if (c.ranking !== null) c.rank = i + 1;
-  });
+  const candidates = await rankStageTwo(ports, retrieved, stage2);
 
   // Stage 3: the caller's choice among the best `limit`.
   const shortlist = candidates.filter((c) => c.ranking !== null).slice(0, limit);

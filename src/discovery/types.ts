@@ -98,9 +98,16 @@ export interface DiscoveryCandidate {
      * deprecated.
      */
     wilson: number;
+    /** Runs judged: all history, or those of the last `windowDays` days. */
     totalExecutions: number;
     successRate: number | null;
     avgDurationMs: number | null;
+    /** The window judged, in days; null for all history. */
+    windowDays: number | null;
+    /** With `explore`: the optimistic score ordering its tier (upper bound or draw); else null. */
+    optimistic: number | null;
+    /** With `explore`: true for a new tool put first for a trial run. */
+    trial: boolean;
   } | null;
   /** 1-based place after stage 2; null when skipped. */
   rank: number | null;
@@ -141,6 +148,51 @@ export interface DiscoverToolsOptions {
    * the same scores and order.
    */
   vectorSearch?: VectorSearch;
+  /**
+   * Stage 2 judges each candidate on its finished runs of the last `windowDays` days (the same
+   * prior-smoothed Wilson bound as rankTools, over that window), so a tool that degraded loses its
+   * place within days and old successes do not carry it. Null: all history (tool_statistics).
+   * Default null.
+   */
+  windowDays?: number | null;
+  /** The end of the window (a simulated clock, a replay). Default: the current time. */
+  now?: Date;
+  /**
+   * Exploration in stage 2, off by default (stage 2 then follows the Wilson lower bound, which
+   * never tries a tool without runs beside one with a good record). With it, candidates are
+   * ordered within their tier by an optimistic score (`method`), and a new tool is given a capped
+   * share of trial runs. Pass `true` for the defaults. Default false.
+   */
+  explore?: boolean | ExploreOptions;
+}
+
+/** How stage 2 explores: see ExploreOptions.method. */
+export type ExploreMethod = 'upper-bound' | 'thompson';
+
+export interface ExploreOptions {
+  /**
+   * 'upper-bound' (default): the Wilson upper bound of the prior-smoothed success rate; a tool
+   * without runs scores 0.905, so untried tools are tried only while the leader is doing worse than
+   * that. 'thompson': a draw from the Beta posterior (uniform prior): tries more; it did worse in
+   * bench:loop, where most untried tools are worse than the leader.
+   */
+  method?: ExploreMethod;
+  /**
+   * z of the upper bound ('upper-bound'): how optimistic. At 1 a tool without runs scores 0.79 and
+   * a leader is challenged once its own bound drops below that. Default 1.
+   */
+  z?: number;
+  /** Uniform numbers in [0, 1) for 'thompson'; pass a seeded generator to replay. Default Math.random. */
+  random?: () => number;
+  /** A tool registered within this many days, with fewer than `trialRuns` runs, is new. Default 7. */
+  newToolDays?: number;
+  /** Runs (in the judged window) after which a new tool is judged like the others. Default 5. */
+  trialRuns?: number;
+  /**
+   * Most of the first tier's runs (in the judged window) that may go to new tools: while their
+   * share is below it, the new tool with the fewest runs is put first. Default 0.1.
+   */
+  maxTrialShare?: number;
 }
 
 /** Where stage 1 computes cosine similarities. */

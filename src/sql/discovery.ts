@@ -1,6 +1,6 @@
 import type { Query } from './query.js';
 
-const TOOL_FIELDS = `t.name, t.status, t.promoted, t.origin`;
+const TOOL_FIELDS = `t.name, t.status, t.promoted, t.origin, t.created_at`;
 /** Dot product of a stored unit vector with the (unit) goal vector: their cosine similarity. */
 const COSINE = `(SELECT sum(a * b) FROM unnest(t.embedding, $1::double precision[]) AS v(a, b))`;
 
@@ -105,5 +105,18 @@ export function selectScoredCandidates(
             ORDER BY x.semantic DESC, t.name
             LIMIT $3`,
     values: [names, scores, limit],
+  };
+}
+
+/** Finished runs and successes of the named tools in [since, until): stage 2's recent window. */
+export function selectWindowCounts(names: readonly string[], since: Date, until: Date): Query {
+  return {
+    text: `SELECT tool_name, count(*)::bigint AS total, count(*) FILTER (WHERE success)::bigint AS successes
+             FROM tool_executions
+            WHERE tool_name = ANY($1::varchar[])
+              AND created_at >= $2 AND created_at < $3
+              AND success IS NOT NULL
+            GROUP BY tool_name`,
+    values: [names, since, until],
   };
 }
