@@ -1,5 +1,6 @@
 import type { ExecutionRow, ToolExecutionRow } from '../schema/rows.js';
-import { sanitizeJson, sanitizeName, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
+import { sanitizeName, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
+import { sanitizeJsonText } from '../json/json-text.js';
 import type { ProcessResult } from './contract.js';
 
 /** Turns contract payloads into rows: sanitized, redacted, capped, within column limits. */
@@ -10,7 +11,7 @@ export class RowBuilder {
   ) {}
 
   json(value: unknown): string {
-    return JSON.stringify(sanitizeJson(value, this.sanitizer));
+    return sanitizeJsonText(value, this.sanitizer);
   }
 
   optionalJson(value: unknown): string | null {
