@@ -20,28 +20,37 @@ const PAIR_KEY = /^[A-Za-z0-9!#$%&'*+.^_`|~:-]{1,64}$/;
 /** Thrown inside the direct writer only: this value needs the general way. */
 const GENERAL = Symbol('general');
 
-/** Keys known to come out of cleaning and masking unchanged, with their JSON text, per sanitizer. */
-const cleanKeys = new WeakMap<JsonSanitizer, Map<string, string>>();
+/** One writer per sanitizer, reused (this runs for every JSON column of every run). */
+const writers = new WeakMap<JsonSanitizer, DirectWriter>();
 const CLEAN_KEYS_LIMIT = 10_000;
 
 class DirectWriter {
   /** The walk's own size estimate, kept alike: the general way takes over well before the cap. */
   private used = 0;
   private readonly limit: number;
-  private readonly keys: Map<string, string>;
+  /** Keys known to come out of cleaning and masking unchanged, with their JSON text. */
+  private readonly keys = new Map<string, string>();
   private faulted = false;
   private readonly onFault = (): void => {
     this.faulted = true;
   };
+  /** In use: a user's pattern `accept` that sanitizes again gets a writer of its own. */
+  busy = false;
 
   constructor(private readonly s: JsonSanitizer) {
     this.limit = s.maxJsonBytes / 3;
-    let keys = cleanKeys.get(s);
-    if (keys === undefined) {
-      keys = new Map();
-      cleanKeys.set(s, keys);
+  }
+
+  /** The JSON text of `value` (undefined: left out), or throws GENERAL. */
+  write(value: unknown): string | undefined {
+    this.used = 0;
+    this.faulted = false;
+    this.busy = true;
+    try {
+      return this.value(value, 0);
+    } finally {
+      this.busy = false;
     }
-    this.keys = keys;
   }
 
   private add(n: number): void {
@@ -68,14 +77,14 @@ class DirectWriter {
   }
 
   /** The JSON text of `value`, or undefined for a value the walk leaves out (undefined). */
-  value(value: unknown, depth: number): string | undefined {
+  private value(value: unknown, depth: number): string | undefined {
     switch (typeof value) {
       case 'string':
         this.add(value.length + 2);
         return this.text(value);
       case 'number':
         this.add(8);
-        if (Number.isFinite(value)) return JSON.stringify(value);
+        if (Number.isFinite(value)) return String(value); // as JSON writes a finite number
         return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
       case 'boolean':
         this.add(5);
@@ -121,7 +130,10 @@ class DirectWriter {
   private object(record: Record<string, unknown>, depth: number): string {
     let out = '{';
     let first = true;
-    for (const key of Object.keys(record)) {
+    // for-in walks the object's own keys in Object.keys order without building the array; a key
+    // it finds up the chain (an enumerable Object.prototype addition) is not the object's own.
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
       const quoted = this.key(key);
       this.add(key.length + 4);
       const value = record[key];
@@ -146,9 +158,13 @@ class DirectWriter {
  */
 export function sanitizeJsonText(value: unknown, sanitizer: JsonSanitizer): string {
   if (sanitizer.options.redact === undefined) {
+    let writer = writers.get(sanitizer);
+    if (writer === undefined) {
+      writer = new DirectWriter(sanitizer);
+      writers.set(sanitizer, writer);
+    } else if (writer.busy) writer = new DirectWriter(sanitizer);
     try {
-      const text = new DirectWriter(sanitizer).value(value, 0);
-      return text ?? 'null';
+      return writer.write(value) ?? 'null';
     } catch {
       // GENERAL, or user code (a getter, a Proxy trap) that threw: the walk handles and reports it
     }

@@ -17,6 +17,7 @@ import type {
 import {
   addModel,
   addUsage,
+  keptCalls,
   assemblyMetadata,
   newRunState,
   provisionalRow,
@@ -107,7 +108,7 @@ export class RunAssembly {
     const key = runKey(input.runId);
     const late = this.runs.has(key) ? undefined : this.ended.get(key);
     const run = late === undefined ? this.open(key) : undefined;
-    const calls = late?.calls ?? run!.calls;
+    const calls = late !== undefined ? (late.calls ??= new Map()) : run!.calls;
     const callKey = safeString(input.callId);
     const slot = calls.get(callKey) ?? { uses: 0, open: undefined };
     if (slot.open !== undefined) return; // a redelivered start
@@ -133,7 +134,7 @@ export class RunAssembly {
     const key = runKey(input.runId);
     const late = this.runs.has(key) ? undefined : this.ended.get(key);
     const run = late === undefined ? this.open(key) : undefined;
-    const calls = late?.calls ?? run!.calls;
+    const calls = late !== undefined ? (late.calls ??= new Map()) : run!.calls;
     const callKey = safeString(input.callId);
     let slot = calls.get(callKey);
     if (slot !== undefined && slot.open === undefined) return; // a redelivered end
@@ -165,7 +166,7 @@ export class RunAssembly {
     this.applyEnd(tool, input, endedAt, notes, callKey);
     if (late !== undefined) {
       this.heldRows -= 1;
-      if (late.open === 0 && slot!.uses === 1) late.calls.delete(callKey);
+      if (late.open === 0 && slot!.uses === 1) calls.delete(callKey);
       this.sink({ execution: provisionalRow(late.executionId, late.createdAt), tools: [tool.row] });
       return;
     }
@@ -350,11 +351,10 @@ export class RunAssembly {
     this.heldRows -= tools.length;
     if (tools.length === 0 && !run.sentEarly && open === 0 && selected !== undefined)
       tools.push(...selectedToolRows(this.rows, row, selected));
-    pruneCalls(run.calls);
     this.ended.add(key, {
       executionId: run.executionId,
       createdAt: run.createdAt,
-      calls: run.calls,
+      calls: keptCalls(run.calls),
       open,
     });
     this.sink({ execution: row, tools });
@@ -367,7 +367,7 @@ export class RunAssembly {
     this.ended.delete(key);
     if (ended.open === 0) return;
     const tools: ToolExecutionRow[] = [];
-    for (const slot of ended.calls.values()) {
+    for (const slot of ended.calls?.values() ?? []) {
       const tool = slot.open;
       if (tool === undefined) continue;
       slot.open = undefined;

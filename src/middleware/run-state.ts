@@ -55,8 +55,11 @@ export interface RunState {
 export interface EndedRun {
   executionId: string;
   createdAt: Date;
-  /** Only the calls still open or used more than once (the rest need no bookkeeping). */
-  calls: Map<string, CallSlot>;
+  /**
+   * Only the calls still open or used more than once (the rest need no bookkeeping); undefined
+   * when there are none, until a late tool event needs one.
+   */
+  calls: Map<string, CallSlot> | undefined;
   /** Tool runs started and not ended yet. */
   open: number;
 }
@@ -89,6 +92,22 @@ export function newRunState(executionId: string): RunState {
 export function pruneCalls(calls: Map<string, CallSlot>): void {
   for (const [key, slot] of calls)
     if (slot.open === undefined && slot.uses === 1) calls.delete(key);
+}
+
+/**
+ * The calls an ended run keeps (see pruneCalls): undefined when none is left, without emptying the
+ * map entry by entry (the usual case: every call ended once).
+ */
+export function keptCalls(calls: Map<string, CallSlot>): Map<string, CallSlot> | undefined {
+  let keep = false;
+  for (const slot of calls.values())
+    if (slot.open !== undefined || slot.uses !== 1) {
+      keep = true;
+      break;
+    }
+  if (!keep) return undefined;
+  pruneCalls(calls);
+  return calls;
 }
 
 /**
