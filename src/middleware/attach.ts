@@ -63,33 +63,37 @@ export class ExecutionHistory extends RunRecorder {
     for (const [name, fn] of this.subscriptions) on.call(orchestrator, name, fn);
   }
 
-  // Each handler reads its event inside the recorder's guard: a hostile event object (a throwing
-  // getter, null) is reported on `error` and never reaches the orchestrator.
+  // Each handler reads its event inside a try: a hostile event object (a throwing getter, null) is
+  // reported on `error` and never reaches the orchestrator. No closure per event (hot path).
   private onProcessStart(e: ProcessStartEvent): void {
-    this.guarded('handler', () =>
+    try {
       this.startRun({
         runId: e.runId,
         goalText: e.goalText,
         goalId: e.goalId,
         startedAt: e.startedAt,
-      }),
-    );
+      });
+    } catch (error) {
+      this.fault('handler', error);
+    }
   }
 
   private onToolStart(e: ToolStartEvent): void {
-    this.guarded('handler', () =>
+    try {
       this.startTool({
         runId: e.runId,
         callId: e.callId,
         toolName: e.toolName,
         parameters: e.parameters,
         startedAt: e.startedAt,
-      }),
-    );
+      });
+    } catch (error) {
+      this.fault('handler', error);
+    }
   }
 
   private onToolEnd(e: ToolEndEvent): void {
-    this.guarded('handler', () =>
+    try {
       this.endTool({
         runId: e.runId,
         callId: e.callId,
@@ -101,12 +105,14 @@ export class ExecutionHistory extends RunRecorder {
         durationMs: e.durationMs,
         startedAt: e.startedAt,
         endedAt: e.endedAt,
-      }),
-    );
+      });
+    } catch (error) {
+      this.fault('handler', error);
+    }
   }
 
   private onProcessEnd(e: ProcessEndEvent): void {
-    this.guarded('handler', () => {
+    try {
       const fields = readResult(e.result);
       if (fields === undefined) {
         this.endRun({ runId: e.runId, success: true });
@@ -123,28 +129,38 @@ export class ExecutionHistory extends RunRecorder {
         metadata: fields.metadata,
         selectedTools: selectedTools(fields),
       });
-    });
+    } catch (error) {
+      this.fault('handler', error);
+    }
   }
 
   private onProcessError(e: ProcessErrorEvent): void {
-    this.guarded('handler', () =>
+    try {
       this.endRun({
         runId: e.runId,
         success: false,
         error: e.error ?? 'process() failed',
         metadata: { error: e.error },
-      }),
-    );
+      });
+    } catch (error) {
+      this.fault('handler', error);
+    }
   }
 
   private onModelCall(e: ModelCallEvent): void {
-    this.guarded('handler', () =>
-      this.recordModelCall({ runId: e.runId, model: e.model, usage: e.usage }),
-    );
+    try {
+      this.recordModelCall({ runId: e.runId, model: e.model, usage: e.usage });
+    } catch (error) {
+      this.fault('handler', error);
+    }
   }
 
   private onProcessAbandon(e: ProcessAbandonEvent): void {
-    this.guarded('handler', () => this.abandonRun({ runId: e.runId, reason: e.reason }));
+    try {
+      this.abandonRun({ runId: e.runId, reason: e.reason });
+    } catch (error) {
+      this.fault('handler', error);
+    }
   }
 
   /** Stops listening to the orchestrator (idempotent). Runs already seen are still written. */

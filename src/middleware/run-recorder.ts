@@ -168,42 +168,74 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
     try {
       fn();
     } catch (error) {
-      this.writer.report(
-        new HistoryError('HANDLER', `history ${what} failed: ${safeString(error)}`, 0, {
-          cause: error,
-        }),
-      );
+      this.fault(what, error);
     }
   }
 
+  /** Reports what a guarded call threw, on the `error` event. */
+  protected fault(what: string, error: unknown): void {
+    this.writer.report(
+      new HistoryError('HANDLER', `history ${what} failed: ${safeString(error)}`, 0, {
+        cause: error,
+      }),
+    );
+  }
+
+  // The per-event methods catch inline rather than through guarded(): no closure per event on
+  // the orchestrator's path.
+
   /** A run began. Calling it again for the same `runId` updates the goal and start time. */
   startRun(input: RunStartInput): void {
-    this.guarded('startRun', () => this.assembly.startRun(input));
+    try {
+      this.assembly.startRun(input);
+    } catch (error) {
+      this.fault('startRun', error);
+    }
   }
 
   /** A tool run began within `runId` (a run not started yet is opened). */
   startTool(input: ToolStartInput): void {
-    this.guarded('startTool', () => this.assembly.startTool(input));
+    try {
+      this.assembly.startTool(input);
+    } catch (error) {
+      this.fault('startTool', error);
+    }
   }
 
   /** A tool run ended; without a matching startTool() it is recorded from this call alone. */
   endTool(input: ToolEndInput): void {
-    this.guarded('endTool', () => this.assembly.endTool(input));
+    try {
+      this.assembly.endTool(input);
+    } catch (error) {
+      this.fault('endTool', error);
+    }
   }
 
   /** A model call within `runId`: its model and token usage go to the execution's metadata. */
   recordModelCall(input: ModelCallInput): void {
-    this.guarded('recordModelCall', () => this.assembly.recordModelCall(input));
+    try {
+      this.assembly.recordModelCall(input);
+    } catch (error) {
+      this.fault('recordModelCall', error);
+    }
   }
 
   /** The run ended: its execution row and tool rows are queued for writing. */
   endRun(input: RunEndInput): void {
-    this.guarded('endRun', () => this.assembly.endRun(input));
+    try {
+      this.assembly.endRun(input);
+    } catch (error) {
+      this.fault('endRun', error);
+    }
   }
 
   /** The run will not end (cancelled, lost): recorded as unfinished, success null. */
   abandonRun(input: RunAbandonInput): void {
-    this.guarded('abandonRun', () => this.assembly.abandonRun(input));
+    try {
+      this.assembly.abandonRun(input);
+    } catch (error) {
+      this.fault('abandonRun', error);
+    }
   }
 
   private enqueue(unit: HistoryUnit): void {
