@@ -1,4 +1,5 @@
 import type { Query } from './query.js';
+import { booleanArray, numberArray, textArray, timestampArray } from './array-literal.js';
 import type { ExecutionRow, ToolCreationRow, ToolExecutionRow } from '../schema/rows.js';
 
 export function insertExecution(row: ExecutionRow): Query {
@@ -65,16 +66,17 @@ export function bulkInsertExecutions(rows: readonly ExecutionRow[]): Query {
              success = EXCLUDED.success, error = EXCLUDED.error, duration_ms = EXCLUDED.duration_ms,
              metadata = EXCLUDED.metadata
            WHERE e.metadata @> '{"_open": true}'`,
+    // Array literals built here in one pass (see array-literal.ts), not by pg's generic serializer.
     values: [
-      rows.map((r) => r.executionId),
-      rows.map((r) => r.goalId),
-      rows.map((r) => r.goalText),
-      rows.map((r) => r.intent),
-      rows.map((r) => r.success),
-      rows.map((r) => r.error),
-      rows.map((r) => r.durationMs),
-      rows.map((r) => r.createdAt),
-      rows.map((r) => r.metadata),
+      textArray(rows, (r) => r.executionId),
+      textArray(rows, (r) => r.goalId),
+      textArray(rows, (r) => r.goalText),
+      textArray(rows, (r) => r.intent),
+      booleanArray(rows, (r) => r.success),
+      textArray(rows, (r) => r.error),
+      numberArray(rows, (r) => r.durationMs),
+      timestampArray(rows, (r) => r.createdAt),
+      textArray(rows, (r) => r.metadata),
     ],
   };
 }
@@ -91,15 +93,15 @@ export function bulkInsertToolExecutions(rows: readonly ToolExecutionRow[]): Que
             ORDER BY u.ord
            ON CONFLICT (execution_id, call_id) DO NOTHING`,
     values: [
-      rows.map((r) => r.callId),
-      rows.map((r) => r.executionId),
-      rows.map((r) => r.toolName),
-      rows.map((r) => r.parameters),
-      rows.map((r) => r.result),
-      rows.map((r) => r.success),
-      rows.map((r) => r.error),
-      rows.map((r) => r.durationMs),
-      rows.map((r) => r.createdAt),
+      textArray(rows, (r) => r.callId),
+      textArray(rows, (r) => r.executionId),
+      textArray(rows, (r) => r.toolName),
+      textArray(rows, (r) => r.parameters),
+      textArray(rows, (r) => r.result),
+      booleanArray(rows, (r) => r.success),
+      textArray(rows, (r) => r.error),
+      numberArray(rows, (r) => r.durationMs),
+      timestampArray(rows, (r) => r.createdAt),
     ],
   };
 }

@@ -1,0 +1,97 @@
+// The bulk inserts' array literals (src/sql/array-literal.ts) must mean to PostgreSQL exactly what
+// pg's own serialization of the same arrays meant: checked on the real server, value by value.
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { booleanArray, numberArray, textArray, timestampArray } from '../src/sql/array-literal.js';
+import { adminUrl } from './helpers/db.js';
+
+let client: pg.Client;
+beforeAll(async () => {
+  client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+});
+afterAll(async () => {
+  await client.end();
+});
+
+/** The server's reading of both: our literal and pg's array parameter, as text. */
+async function both(type: string, literal: string, values: unknown[]): Promise<[string, string]> {
+  const r = await client.query<{ ours: string; theirs: string }>(
+    `SELECT $1::${type}[]::text AS ours, $2::${type}[]::text AS theirs`,
+    [literal, values],
+  );
+  return [r.rows[0]!.ours, r.rows[0]!.theirs];
+}
+
+const same = (v: unknown) => v as never;
+
+describe('array literals for the bulk inserts', () => {
+  it('text: quotes, backslashes, braces, commas, NULL, the word NULL, empty, unicode, JSON', async () => {
+    const values = [
+      'plain',
+      'a"b',
+      'back\\slash',
+      '{braces}',
+      'a,b',
+      null,
+      'NULL',
+      '',
+      ' spaced ',
+      'emoji 😀 é',
+      '{"text":"step \\"1\\"","numbers":[1]}',
+      'line\nbreak\ttab',
+    ];
+    const [ours, theirs] = await both('text', textArray(values, same), values);
+    expect(ours).toBe(theirs);
+  });
+
+  it('text: any strings (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.option(
+            fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) => s.replace(/\u0000/g, '')),
+          ),
+          { maxLength: 8 },
+        ),
+        async (values) => {
+          const [ours, theirs] = await both('text', textArray(values, same), values);
+          expect(ours).toBe(theirs);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('integers and booleans', async () => {
+    const ints = [0, 1, -5, 2_147_483_647, null];
+    const [a, b] = await both('integer', numberArray(ints, same), ints);
+    expect(a).toBe(b);
+    const bools = [true, false, null];
+    const [c, d] = await both('boolean', booleanArray(bools, same), bools);
+    expect(c).toBe(d);
+  });
+
+  it('times: now, milliseconds, years 1 and 9999, and outside them as pg wrote them', async () => {
+    await client.query(`SET TIME ZONE 'UTC'`);
+    const dates = [
+      new Date(),
+      new Date('2026-11-28T06:00:00.123Z'),
+      new Date('0001-01-01T00:00:00.000Z'),
+      new Date('9999-12-31T23:59:59.999Z'),
+      new Date('+010000-01-01T00:00:00.000Z'),
+      new Date('-000044-03-15T12:00:00.500Z'),
+      new Date('0000-06-01T00:00:00.000Z'),
+      null,
+    ];
+    const [ours, theirs] = await both('timestamptz', timestampArray(dates, same), dates);
+    expect(ours).toBe(theirs);
+  });
+
+  it('an invalid Date is refused by the server, as before', async () => {
+    await expect(
+      client.query('SELECT $1::timestamptz[]', [timestampArray([new Date(NaN)], same)]),
+    ).rejects.toMatchObject({ code: '22007' });
+  });
+});
