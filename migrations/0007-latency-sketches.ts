@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { FOLD_DELTAS, PERCENTILES, REFRESH_LOCK } from './0002-learning-loop.js';
 import { RECOMPUTE_COUNTS } from './0005-pruned-statistics.js';
+import { rollupDown, rollupUp, type HourlyRollup } from './hourly-rollup.js';
 
 // The sketch's constants, the same as src/stats/latency-sketch.ts (a migration keeps its own copy:
 // it must keep meaning what it meant when it ran). Relative accuracy 1%: gamma = 1.01 / 0.99.
@@ -61,7 +62,7 @@ const WINDOW_FUNCTION = `CREATE FUNCTION tool_latency_window(since timestamptz, 
  * metadata.durationWindow of every tool from the buckets: the same shape 0002 wrote. Runs after the
  * fold, so the deltas (just deleted) are not read.
  */
-const WINDOW_FROM_BUCKETS = `
+export const WINDOW_FROM_BUCKETS = `
         WITH w AS (SELECT * FROM tool_latency_window(now() - duration_window, 'infinity', NULL, false))
         UPDATE tool_statistics s
            SET metadata = s.metadata || jsonb_build_object('durationWindow', jsonb_build_object(
@@ -76,58 +77,14 @@ const WINDOW_FROM_BUCKETS = `
          WHERE s.tool_name = t.tool_name
            AND (w.tool_name IS NOT NULL OR coalesce((s.metadata->'durationWindow'->>'runs')::bigint, 0) > 0)`;
 
-/**
- * Folds the pending latency deltas into the buckets (one snapshot: the DELETE … RETURNING sees a
- * batch's deltas together), then removes buckets a prune emptied. Cost: the new deltas.
- */
-const FOLD_LATENCY = `CREATE FUNCTION fold_tool_latency() RETURNS void LANGUAGE plpgsql AS $fn$
-      DECLARE emptied_tools varchar[]; emptied_hours timestamptz[]; emptied_buckets integer[];
-      BEGIN
-        WITH gone AS (
-          DELETE FROM tool_latency_deltas RETURNING tool_name, hour, bucket, count),
-        agg AS (
-          SELECT g.tool_name, g.hour, g.bucket, sum(g.count)::bigint AS count
-            FROM gone g GROUP BY 1, 2, 3 HAVING sum(g.count) <> 0
-           ORDER BY 1, 2, 3),
-        up AS (
-          INSERT INTO tool_latency_buckets AS b (tool_name, hour, bucket, count)
-          SELECT * FROM agg
-          ON CONFLICT (tool_name, hour, bucket) DO UPDATE SET count = b.count + EXCLUDED.count
-          RETURNING b.tool_name, b.hour, b.bucket, b.count)
-        SELECT array_agg(up.tool_name), array_agg(up.hour), array_agg(up.bucket)
-          INTO emptied_tools, emptied_hours, emptied_buckets
-          FROM up WHERE up.count <= 0;
-        IF emptied_tools IS NOT NULL THEN
-          DELETE FROM tool_latency_buckets b
-           USING unnest(emptied_tools, emptied_hours, emptied_buckets) AS e(tool_name, hour, bucket)
-           WHERE b.tool_name = e.tool_name AND b.hour = e.hour AND b.bucket = e.bucket AND b.count <= 0;
-        END IF;
-      END
-    $fn$`;
-
-/**
- * Rebuilds every bucket from tool_executions in one statement (one snapshot, as the counts'
- * recompute): rows committed later keep their deltas and are folded by the next refresh. Only
- * buckets whose count differs are written, so a verifying recompute rewrites nothing.
- */
-const REBUILD_LATENCY = `CREATE FUNCTION rebuild_tool_latency() RETURNS void LANGUAGE plpgsql AS $fn$
-      BEGIN
-        WITH gone AS (
-          DELETE FROM tool_latency_deltas),
-        fresh AS (
-          SELECT e.tool_name, date_trunc('hour', e.created_at, 'UTC') AS hour,
-                 latency_bucket(e.duration_ms) AS bucket, count(*)::bigint AS count
-            FROM tool_executions e GROUP BY 1, 2, 3),
-        up AS (
-          INSERT INTO tool_latency_buckets AS b (tool_name, hour, bucket, count)
-          SELECT * FROM fresh ORDER BY 1, 2, 3
-          ON CONFLICT (tool_name, hour, bucket) DO UPDATE SET count = EXCLUDED.count
-           WHERE b.count <> EXCLUDED.count)
-        DELETE FROM tool_latency_buckets b
-         WHERE NOT EXISTS (SELECT 1 FROM fresh f
-                            WHERE f.tool_name = b.tool_name AND f.hour = b.hour AND f.bucket = b.bucket);
-      END
-    $fn$`;
+/** The latency rollup: (tool, UTC hour, duration bucket) → runs. */
+export const LATENCY_ROLLUP: HourlyRollup = {
+  stem: 'tool_latency',
+  table: 'tool_latency_buckets',
+  deltas: 'tool_latency_deltas',
+  keys: [{ column: 'bucket', type: 'integer', of: 'latency_bucket(duration_ms)' }],
+  counts: [{ column: 'count', of: 'count(*)' }],
+};
 
 /** update_ or recompute_tool_statistics: the counts' statement of 0002/0005, then `body`. */
 function refreshFunction(name: string, counts: string, body: string): string {
@@ -144,23 +101,10 @@ ${body}
     $fn$`;
 }
 
-const updateFunction = (body: string): string =>
+export const updateFunction = (body: string): string =>
   refreshFunction('update_tool_statistics', FOLD_DELTAS, body);
-const recomputeFunction = (body: string): string =>
+export const recomputeFunction = (body: string): string =>
   refreshFunction('recompute_tool_statistics', RECOMPUTE_COUNTS, body);
-
-/** A statement trigger's delta rows: +1 per inserted run, -1 per deleted one, per (tool, hour, bucket). */
-function captureFunction(name: string, table: 'new_rows' | 'old_rows', sign: 1 | -1): string {
-  return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        INSERT INTO tool_latency_deltas (tool_name, hour, bucket, count)
-        SELECT tool_name, date_trunc('hour', created_at, 'UTC'), latency_bucket(duration_ms), ${sign} * count(*)
-          FROM ${table}
-         GROUP BY 1, 2, 3;
-        RETURN NULL;
-      END
-    $fn$`;
-}
 
 /**
  * Latency sketches: per (tool, UTC hour) log-scale buckets of tool-run durations with 1% relative
@@ -189,31 +133,8 @@ export class LatencySketches1764000000007 implements MigrationInterface {
                       THEN floor(power(${GAMMA}, bucket))
                     ELSE power(${GAMMA}, bucket) * 0.99 END
       $fn$`);
-    await q.query(`CREATE TABLE "tool_latency_buckets" (
-      "tool_name" character varying(255) NOT NULL,
-      "hour" TIMESTAMP WITH TIME ZONE NOT NULL,
-      "bucket" integer NOT NULL,
-      "count" bigint NOT NULL,
-      CONSTRAINT "PK_tool_latency_buckets" PRIMARY KEY ("tool_name", "hour", "bucket"))`);
-    await q.query(
-      `CREATE INDEX "idx_tool_latency_buckets_hour" ON "tool_latency_buckets" ("hour")`,
-    );
-    await q.query(`CREATE TABLE "tool_latency_deltas" (
-      "id" bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
-      "tool_name" character varying(255) NOT NULL,
-      "hour" TIMESTAMP WITH TIME ZONE NOT NULL,
-      "bucket" integer NOT NULL,
-      "count" bigint NOT NULL,
-      CONSTRAINT "PK_tool_latency_deltas" PRIMARY KEY ("id"))`);
-    await q.query(captureFunction('tool_latency_capture_insert', 'new_rows', 1));
-    await q.query(captureFunction('tool_latency_capture_delete', 'old_rows', -1));
-    await q.query(`CREATE TRIGGER "trg_tool_executions_latency_insert" AFTER INSERT ON "tool_executions"
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tool_latency_capture_insert()`);
-    await q.query(`CREATE TRIGGER "trg_tool_executions_latency_delete" AFTER DELETE ON "tool_executions"
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tool_latency_capture_delete()`);
+    for (const statement of rollupUp(LATENCY_ROLLUP)) await q.query(statement);
     await q.query(WINDOW_FUNCTION);
-    await q.query(FOLD_LATENCY);
-    await q.query(REBUILD_LATENCY);
     await q.query(
       updateFunction(`        PERFORM fold_tool_latency();
         ${WINDOW_FROM_BUCKETS};`),
@@ -229,21 +150,10 @@ export class LatencySketches1764000000007 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(updateFunction(`        ${PERCENTILES};`));
     await q.query(recomputeFunction(`        ${PERCENTILES};`));
-    await q.query(
-      `DROP TRIGGER IF EXISTS "trg_tool_executions_latency_insert" ON "tool_executions"`,
-    );
-    await q.query(
-      `DROP TRIGGER IF EXISTS "trg_tool_executions_latency_delete" ON "tool_executions"`,
-    );
-    await q.query(`DROP FUNCTION IF EXISTS tool_latency_capture_insert()`);
-    await q.query(`DROP FUNCTION IF EXISTS tool_latency_capture_delete()`);
-    await q.query(`DROP FUNCTION IF EXISTS rebuild_tool_latency()`);
-    await q.query(`DROP FUNCTION IF EXISTS fold_tool_latency()`);
+    for (const statement of rollupDown(LATENCY_ROLLUP)) await q.query(statement);
     await q.query(
       `DROP FUNCTION IF EXISTS tool_latency_window(timestamptz, timestamptz, varchar[], boolean)`,
     );
-    await q.query(`DROP TABLE IF EXISTS "tool_latency_deltas"`);
-    await q.query(`DROP TABLE IF EXISTS "tool_latency_buckets"`);
     await q.query(`DROP FUNCTION IF EXISTS latency_bucket_value(integer)`);
     await q.query(`DROP FUNCTION IF EXISTS latency_bucket(integer)`);
   }

@@ -7,6 +7,7 @@ import { PrunedStatistics1764000000005 } from './0005-pruned-statistics.js';
 import { OpenExecutions1764000000006 } from './0006-open-executions.js';
 import { LatencySketches1764000000007 } from './0007-latency-sketches.js';
 import { ToolRegistry1764000000008 } from './0008-tool-registry.js';
+import { ReportRollups1764000000009 } from './0009-report-rollups.js';
 import { RegistryGeneration1764000000010 } from './0010-registry-generation.js';
 
 /** Every migration, in the order it must run. Append only; never reorder. */
@@ -19,5 +20,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   OpenExecutions1764000000006,
   LatencySketches1764000000007,
   ToolRegistry1764000000008,
+  ReportRollups1764000000009,
   RegistryGeneration1764000000010,
 ];

@@ -15,6 +15,8 @@ import { ToolStatusChange } from './tool-status-change.js';
 import { ToolLatencyBucket } from './tool-latency-bucket.js';
 import { ToolLatencyDelta } from './tool-latency-delta.js';
 import { ToolRegistryState } from './tool-registry-state.js';
+import { ToolRunsHourly } from './tool-runs-hourly.js';
+import { ToolRunsHourlyDelta } from './tool-runs-hourly-delta.js';
 
 export {
   Execution,
@@ -34,6 +36,8 @@ export {
   ToolLatencyBucket,
   ToolLatencyDelta,
   ToolRegistryState,
+  ToolRunsHourly,
+  ToolRunsHourlyDelta,
 };
 
 /** Every entity and view entity, for DataSource options. */
@@ -55,4 +59,6 @@ export const entities = [
   ToolLatencyBucket,
   ToolLatencyDelta,
   ToolRegistryState,
+  ToolRunsHourly,
+  ToolRunsHourlyDelta,
 ];

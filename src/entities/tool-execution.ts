@@ -8,7 +8,7 @@ import type { ToolRunColumns } from '../schema/rows.js';
  * key: as unique as call_id, and valid when the table is distributed by execution_id.
  */
 @Entity({ name: 'tool_executions' })
-@Index('idx_tool_executions_tool_name', ['toolName'])
+@Index('idx_tool_executions_tool_name', ['toolName', 'createdAt'])
 @Index('idx_tool_executions_success', ['success'])
 @Index('idx_tool_executions_created_at', ['createdAt'])
 @Index('idx_tool_executions_execution_id', ['executionId'])

@@ -8,21 +8,31 @@ export function selectTablesPresent(names: readonly string[]): Query {
   };
 }
 
+/*
+ * The report's counts come from hourly rollups through two exact window functions (migration
+ * 0009): execution_outcomes_window and tool_runs_window read whole UTC hours from the rollups
+ * (plus deltas not folded yet) and the partial hour at the window's start from the rows, so the
+ * numbers equal a scan of the rows while costing hours × tools. Ratings still join the feedback
+ * rows (one per rating, not per run).
+ */
+
 /** Headline numbers for the window: executions, successes, ratings. */
 export function selectReportTotals(since: Date): Query {
   return {
-    text: `SELECT count(*) AS executions,
-                  count(*) FILTER (WHERE success) AS successes,
-                  count(success) AS rated,
-                  (SELECT count(*) FROM tool_executions WHERE created_at >= $1) AS tool_runs,
-                  (SELECT count(DISTINCT tool_name) FROM tool_executions WHERE created_at >= $1) AS tools,
+    text: `WITH x AS (
+             SELECT coalesce(sum(total), 0)::bigint AS executions, coalesce(sum(successes), 0)::bigint AS successes,
+                    coalesce(sum(rated), 0)::bigint AS rated
+               FROM execution_outcomes_window($1, 'infinity')),
+           t AS (
+             SELECT coalesce(sum(runs), 0)::bigint AS tool_runs, count(DISTINCT tool_name) AS tools
+               FROM tool_runs_window($1, 'infinity'))
+           SELECT x.executions, x.successes, x.rated, t.tool_runs, t.tools,
                   -- Ratings belong to the window of the execution they rate, not of when they came.
                   (SELECT count(*) FROM execution_feedback f JOIN executions e USING (execution_id)
                     WHERE e.created_at >= $1) AS ratings,
                   (SELECT avg(f.rating)::double precision FROM execution_feedback f JOIN executions e USING (execution_id)
                     WHERE e.created_at >= $1) AS avg_rating
-             FROM executions
-            WHERE created_at >= $1`,
+             FROM x, t`,
     values: [since],
   };
 }
@@ -30,24 +40,22 @@ export function selectReportTotals(since: Date): Query {
 /**
  * Per tool in the window: runs, successes, the Wilson score interval of the success rate at the
  * given z (1.96 for 95%), and p50/p95 latency (from the latency sketches). Whether the AI
- * generated the tool comes along.
+ * generated the tool comes along. Last used: one descent of idx_tool_executions_tool_name per tool.
  */
 export function selectToolReport(since: Date, z: number): Query {
   return {
     text: `WITH t AS (
-             SELECT tool_name,
-                    count(*)::double precision AS n,
-                    count(*) FILTER (WHERE success)::double precision AS s,
-                    max(created_at) AS last_used
-               FROM tool_executions
-              WHERE created_at >= $1
+             SELECT tool_name, sum(runs)::double precision AS n, sum(successes)::double precision AS s
+               FROM tool_runs_window($1, 'infinity')
               GROUP BY tool_name),
            -- Latency from the hourly sketches (within 1% of percentile_cont; whole UTC hours).
            l AS (
              SELECT tool_name, p50_ms AS p50, p95_ms AS p95
                FROM tool_latency_window($1, 'infinity')),
            w AS (
-             SELECT t.*, l.p50, l.p95, t.s / t.n AS p, $2::double precision AS z
+             SELECT t.*, l.p50, l.p95, t.s / t.n AS p, $2::double precision AS z,
+                    (SELECT max(e.created_at) FROM tool_executions e
+                      WHERE e.tool_name = t.tool_name AND e.created_at >= $1) AS last_used
                FROM t LEFT JOIN l ON l.tool_name = t.tool_name)
            SELECT tool_name, n AS total, s AS successes, p AS success_rate,
                   greatest(0, (p + z * z / (2 * n) - z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)))
@@ -62,17 +70,28 @@ export function selectToolReport(since: Date, z: number): Query {
   };
 }
 
-/** Executions and failed executions per bucket ('hour' or 'day'), every bucket present, oldest first. */
+/**
+ * Executions and failed executions per bucket ('hour' or 'day'), every bucket present, oldest
+ * first. Buckets are the session time zone's, as date_trunc makes them; a UTC hour lies inside
+ * one of them whenever the zone's offset is whole hours. In a zone offset by a fraction of an hour
+ * (India, Nepal, parts of Australia) hours would straddle buckets, so there the rows are counted.
+ */
 export function selectTimeline(since: Date, bucket: 'hour' | 'day'): Query {
   return {
-    text: `WITH counts AS (
-             SELECT date_trunc($2::text, created_at) AS bucket,
-                    count(*) AS executions,
-                    count(*) FILTER (WHERE success IS FALSE) AS failures
-               FROM executions
-              WHERE created_at >= $1
+    text: `WITH whole AS (
+             SELECT extract(timezone_minute FROM now()) = 0 AS aligned),
+           counts AS (
+             SELECT date_trunc($2::text, o.hour) AS bucket, sum(o.total) AS executions,
+                    sum(o.rated - o.successes) AS failures
+               FROM execution_outcomes_window($1, 'infinity') o, whole
+              WHERE whole.aligned
+              GROUP BY 1
+             UNION ALL
+             SELECT date_trunc($2::text, e.created_at), count(*), count(*) FILTER (WHERE e.success IS FALSE)
+               FROM executions e, whole
+              WHERE NOT whole.aligned AND e.created_at >= $1
               GROUP BY 1)
-           SELECT s.bucket, coalesce(c.executions, 0) AS executions, coalesce(c.failures, 0) AS failures
+           SELECT s.bucket, coalesce(c.executions, 0)::bigint AS executions, coalesce(c.failures, 0)::bigint AS failures
              FROM generate_series(date_trunc($2::text, $1::timestamptz), date_trunc($2::text, now()),
                                   ('1 ' || $2::text)::interval) AS s(bucket)
              LEFT JOIN counts c USING (bucket)
@@ -97,11 +116,10 @@ export function selectRatingDistribution(since: Date): Query {
 /** Rated executions and successes per intent (all time when since is null), busiest first. */
 export function selectSuccessByIntent(since: Date | null): Query {
   return {
-    text: `SELECT intent, count(success) AS total, count(*) FILTER (WHERE success) AS successes
-             FROM executions
-            WHERE ($1::timestamptz IS NULL OR created_at >= $1)
+    text: `SELECT intent, sum(rated)::bigint AS total, sum(successes)::bigint AS successes
+             FROM execution_outcomes_window(coalesce($1::timestamptz, '-infinity'), 'infinity')
             GROUP BY intent
-            ORDER BY count(success) DESC, intent NULLS LAST`,
+            ORDER BY sum(rated) DESC, intent NULLS LAST`,
     values: [since],
   };
 }
