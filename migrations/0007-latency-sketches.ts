@@ -62,7 +62,7 @@ const WINDOW_FUNCTION = `CREATE FUNCTION tool_latency_window(since timestamptz, 
  * metadata.durationWindow of every tool from the buckets: the same shape 0002 wrote. Runs after the
  * fold, so the deltas (just deleted) are not read.
  */
-export const WINDOW_FROM_BUCKETS = `
+const WINDOW_FROM_BUCKETS = `
         WITH w AS (SELECT * FROM tool_latency_window(now() - duration_window, 'infinity', NULL, false))
         UPDATE tool_statistics s
            SET metadata = s.metadata || jsonb_build_object('durationWindow', jsonb_build_object(
@@ -101,10 +101,25 @@ ${body}
     $fn$`;
 }
 
-export const updateFunction = (body: string): string =>
+const updateFunction = (body: string): string =>
   refreshFunction('update_tool_statistics', FOLD_DELTAS, body);
-export const recomputeFunction = (body: string): string =>
+const recomputeFunction = (body: string): string =>
   refreshFunction('recompute_tool_statistics', RECOMPUTE_COUNTS, body);
+
+/**
+ * update_ and recompute_tool_statistics that fold (incremental) or rebuild (full) the given hourly
+ * rollups (fold_<stem>, rebuild_<stem>), then write durationWindow from the latency buckets.
+ */
+export function refreshFolding(stems: readonly string[]): string[] {
+  const each = (verb: string): string =>
+    stems.map((stem) => `        PERFORM ${verb}_${stem}();`).join('\n');
+  return [
+    updateFunction(`${each('fold')}
+        ${WINDOW_FROM_BUCKETS};`),
+    recomputeFunction(`${each('rebuild')}
+        ${WINDOW_FROM_BUCKETS};`),
+  ];
+}
 
 /**
  * Latency sketches: per (tool, UTC hour) log-scale buckets of tool-run durations with 1% relative
@@ -135,14 +150,7 @@ export class LatencySketches1764000000007 implements MigrationInterface {
       $fn$`);
     for (const statement of rollupUp(LATENCY_ROLLUP)) await q.query(statement);
     await q.query(WINDOW_FUNCTION);
-    await q.query(
-      updateFunction(`        PERFORM fold_tool_latency();
-        ${WINDOW_FROM_BUCKETS};`),
-    );
-    await q.query(
-      recomputeFunction(`        PERFORM rebuild_tool_latency();
-        ${WINDOW_FROM_BUCKETS};`),
-    );
+    for (const statement of refreshFolding(['tool_latency'])) await q.query(statement);
     // Buckets for the history already present (the triggers block writers until commit).
     await q.query(`SELECT rebuild_tool_latency()`);
   }

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { recomputeFunction, updateFunction, WINDOW_FROM_BUCKETS } from './0007-latency-sketches.js';
+import { refreshFolding } from './0007-latency-sketches.js';
 import { rollupDown, rollupUp, type HourlyRollup } from './hourly-rollup.js';
 
 /** Tool runs and successes per (tool, UTC hour). */
@@ -97,16 +97,7 @@ export class ReportRollups1764000000009 implements MigrationInterface {
     for (const statement of rollupUp(RUNS_ROLLUP)) await q.query(statement);
     await q.query(TOOL_RUNS_WINDOW);
     await q.query(EXECUTION_OUTCOMES_WINDOW);
-    await q.query(
-      updateFunction(`        PERFORM fold_tool_latency();
-        PERFORM fold_tool_runs();
-        ${WINDOW_FROM_BUCKETS};`),
-    );
-    await q.query(
-      recomputeFunction(`        PERFORM rebuild_tool_latency();
-        PERFORM rebuild_tool_runs();
-        ${WINDOW_FROM_BUCKETS};`),
-    );
+    for (const statement of refreshFolding(['tool_latency', 'tool_runs'])) await q.query(statement);
     // The history already present (the triggers block writers until commit).
     await q.query(`SELECT rebuild_tool_runs()`);
     await q.query(`DROP INDEX "idx_tool_executions_tool_name"`);
@@ -120,14 +111,7 @@ export class ReportRollups1764000000009 implements MigrationInterface {
     await q.query(
       `CREATE INDEX "idx_tool_executions_tool_name" ON "tool_executions" ("tool_name")`,
     );
-    await q.query(
-      updateFunction(`        PERFORM fold_tool_latency();
-        ${WINDOW_FROM_BUCKETS};`),
-    );
-    await q.query(
-      recomputeFunction(`        PERFORM rebuild_tool_latency();
-        ${WINDOW_FROM_BUCKETS};`),
-    );
+    for (const statement of refreshFolding(['tool_latency'])) await q.query(statement);
     await q.query(`DROP FUNCTION IF EXISTS execution_outcomes_window(timestamptz, timestamptz)`);
     await q.query(`DROP FUNCTION IF EXISTS tool_runs_window(timestamptz, timestamptz)`);
     for (const statement of rollupDown(RUNS_ROLLUP)) await q.query(statement);
