@@ -10,53 +10,71 @@ const UNTIMED = -2147483648; // runs without a duration: counted in `runs`, not 
 const ZERO = -2147483647; // durations of 0 ms (or less): estimated as exactly 0
 
 /**
- * The windowed percentiles from the hourly buckets (and any pending deltas). Dynamic SQL so every
- * call is planned with its actual window: the hour index is range-scanned, never the whole table.
- * Cost: hours in the window × buckets per hour, whatever the size of the history.
+ * The windowed percentiles from the hourly buckets (and any pending deltas), per tool and, when
+ * `period` is given (an expression of the bucket's hour, e.g. its day), per tool and period. Dynamic SQL so
+ * every call is planned with its actual window: the hour index is range-scanned, never the whole
+ * table. Cost: hours in the window × buckets per hour, whatever the size of the history.
  */
-const WINDOW_FUNCTION = `CREATE FUNCTION tool_latency_window(since timestamptz, until timestamptz,
+export function latencyWindowFunction(
+  name: string,
+  period: ((hour: string) => string) | null,
+): string {
+  const by = period === null ? '' : ', period';
+  const keyed = (alias: string): string => (period === null ? '' : `, ${alias}.period`);
+  const joinPeriod = period === null ? '' : ' AND r.period = t.period';
+  const sources = ['tool_latency_buckets b', 'tool_latency_deltas d'].map((from) => {
+    const a = from.at(-1)!;
+    const pending = a === 'd' ? '$4 AND ' : '';
+    const periodOf = period === null ? '' : `, ${period(`${a}.hour`)} AS period`;
+    return `SELECT ${a}.tool_name, ${a}.bucket, ${a}.count${periodOf} FROM ${from}
+           WHERE ${pending}${a}.hour >= date_trunc('hour', $1, 'UTC') AND ${a}.hour < $2
+             AND ($3 IS NULL OR ${a}.tool_name = ANY ($3))`;
+  });
+  return `CREATE FUNCTION ${name}(since timestamptz, until timestamptz,
                                               tools varchar[] DEFAULT NULL,
-                                              pending boolean DEFAULT true)
-      RETURNS TABLE (tool_name varchar, runs bigint, timed_runs bigint,
+                                              pending boolean DEFAULT true${
+                                                period === null
+                                                  ? ''
+                                                  : `,
+                                              width text DEFAULT 'day'`
+                                              })
+      RETURNS TABLE (tool_name varchar,${period === null ? '' : ' period timestamptz,'} runs bigint, timed_runs bigint,
                      p50_ms double precision, p95_ms double precision)
       LANGUAGE plpgsql STABLE AS $fn$
       BEGIN
         RETURN QUERY EXECUTE $q$
         WITH parts AS (
-          SELECT b.tool_name, b.bucket, b.count FROM tool_latency_buckets b
-           WHERE b.hour >= date_trunc('hour', $1, 'UTC') AND b.hour < $2
-             AND ($3 IS NULL OR b.tool_name = ANY ($3))
+          ${sources[0]}
           UNION ALL
-          SELECT d.tool_name, d.bucket, d.count FROM tool_latency_deltas d
-           WHERE $4 AND d.hour >= date_trunc('hour', $1, 'UTC') AND d.hour < $2
-             AND ($3 IS NULL OR d.tool_name = ANY ($3))),
+          ${sources[1]}),
         merged AS (
-          SELECT p.tool_name, p.bucket, sum(p.count)::bigint AS c
-            FROM parts p GROUP BY p.tool_name, p.bucket HAVING sum(p.count) > 0),
+          SELECT p.tool_name${keyed('p')}, p.bucket, sum(p.count)::bigint AS c
+            FROM parts p GROUP BY p.tool_name${keyed('p')}, p.bucket HAVING sum(p.count) > 0),
         cum AS (
-          SELECT m.tool_name, m.bucket,
-                 sum(m.c) OVER (PARTITION BY m.tool_name ORDER BY m.bucket) AS upto,
-                 sum(m.c) OVER (PARTITION BY m.tool_name) AS n
+          SELECT m.tool_name${keyed('m')}, m.bucket,
+                 sum(m.c) OVER (PARTITION BY m.tool_name${keyed('m')} ORDER BY m.bucket) AS upto,
+                 sum(m.c) OVER (PARTITION BY m.tool_name${keyed('m')}) AS n
             FROM merged m WHERE m.bucket <> ${UNTIMED}),
         ranks AS (
-          SELECT c.tool_name, max(c.n) AS n,
+          SELECT c.tool_name${keyed('c')}, max(c.n) AS n,
                  min(c.bucket) FILTER (WHERE c.upto > floor(0.5 * (c.n - 1))) AS b50lo,
                  min(c.bucket) FILTER (WHERE c.upto > ceil(0.5 * (c.n - 1))) AS b50hi,
                  min(c.bucket) FILTER (WHERE c.upto > floor(0.95 * (c.n - 1))) AS b95lo,
                  min(c.bucket) FILTER (WHERE c.upto > ceil(0.95 * (c.n - 1))) AS b95hi
-            FROM cum c GROUP BY c.tool_name),
+            FROM cum c GROUP BY c.tool_name${keyed('c')}),
         totals AS (
-          SELECT m.tool_name, sum(m.c)::bigint AS runs FROM merged m GROUP BY m.tool_name)
-        SELECT t.tool_name::varchar, t.runs, coalesce(r.n, 0)::bigint,
+          SELECT m.tool_name${keyed('m')}, sum(m.c)::bigint AS runs FROM merged m GROUP BY m.tool_name${keyed('m')})
+        SELECT t.tool_name::varchar${keyed('t')}, t.runs, coalesce(r.n, 0)::bigint,
                latency_bucket_value(r.b50lo) + (0.5 * (r.n - 1) - floor(0.5 * (r.n - 1)))::double precision
                  * (latency_bucket_value(r.b50hi) - latency_bucket_value(r.b50lo)),
                latency_bucket_value(r.b95lo) + (0.95 * (r.n - 1) - floor(0.95 * (r.n - 1)))::double precision
                  * (latency_bucket_value(r.b95hi) - latency_bucket_value(r.b95lo))
-          FROM totals t LEFT JOIN ranks r ON r.tool_name = t.tool_name
-         ORDER BY t.tool_name
-        $q$ USING since, until, tools, pending;
+          FROM totals t LEFT JOIN ranks r ON r.tool_name = t.tool_name${joinPeriod}
+         ORDER BY t.tool_name${by}
+        $q$ USING since, until, tools, pending${period === null ? '' : ', width'};
       END
     $fn$`;
+}
 
 /**
  * metadata.durationWindow of every tool from the buckets: the same shape 0002 wrote. Runs after the
@@ -149,7 +167,7 @@ export class LatencySketches1764000000007 implements MigrationInterface {
                     ELSE power(${GAMMA}, bucket) * 0.99 END
       $fn$`);
     for (const statement of rollupUp(LATENCY_ROLLUP)) await q.query(statement);
-    await q.query(WINDOW_FUNCTION);
+    await q.query(latencyWindowFunction('tool_latency_window', null));
     for (const statement of refreshFolding(['tool_latency'])) await q.query(statement);
     // Buckets for the history already present (the triggers block writers until commit).
     await q.query(`SELECT rebuild_tool_latency()`);

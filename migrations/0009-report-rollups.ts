@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { refreshFolding } from './0007-latency-sketches.js';
+import { latencyWindowFunction, refreshFolding } from './0007-latency-sketches.js';
 import { rollupDown, rollupUp, type HourlyRollup } from './hourly-rollup.js';
 
 /** Tool runs and successes per (tool, UTC hour). */
@@ -20,7 +20,13 @@ const RUNS_ROLLUP: HourlyRollup = {
  * end) from the rows themselves (`rows`, reading created_at in [$1, $3) and [$4, $2)). So a
  * window's cost is its hours plus at most two hours of rows, and the result equals a scan.
  */
-function exactWindow(signature: string, columns: string, hours: string, rows: string): string {
+function exactWindow(
+  signature: string,
+  columns: string,
+  hours: string,
+  rows: string,
+  more = '',
+): string {
   return `CREATE FUNCTION ${signature}
       RETURNS TABLE (${columns}) LANGUAGE plpgsql STABLE AS $fn$
       DECLARE lo timestamptz; hi timestamptz;
@@ -35,7 +41,7 @@ function exactWindow(signature: string, columns: string, hours: string, rows: st
 ${hours}
           UNION ALL
 ${rows}
-        $q$ USING since, until, lo, hi;
+        $q$ USING since, until, lo, hi${more};
       END
     $fn$`;
 }
@@ -44,24 +50,26 @@ ${rows}
 const EDGES = `(x.created_at >= $1 AND x.created_at < least($3, $2)) OR (x.created_at >= $4 AND x.created_at < $2)`;
 
 /**
- * tool_runs_window(since, until): runs and successes per (tool, UTC hour) in [since, until),
- * exact: folded rollup rows plus the deltas the refresh has not folded yet, edges from rows.
+ * tool_runs_window(since, until, tools): runs and successes per (tool, UTC hour) in [since,
+ * until), of the given tools (all when null), exact: folded rollup rows plus the deltas the
+ * refresh has not folded yet, edges from rows.
  */
 const TOOL_RUNS_WINDOW = exactWindow(
-  'tool_runs_window(since timestamptz, until timestamptz)',
+  'tool_runs_window(since timestamptz, until timestamptz, tools varchar[] DEFAULT NULL)',
   'tool_name varchar, hour timestamptz, runs bigint, successes bigint',
   `          SELECT p.tool_name::varchar, p.hour, sum(p.runs)::bigint, sum(p.successes)::bigint
             FROM (SELECT b.tool_name, b.hour, b.runs, b.successes FROM tool_runs_hourly b
-                   WHERE b.hour >= $3 AND b.hour < $4
+                   WHERE b.hour >= $3 AND b.hour < $4 AND ($5 IS NULL OR b.tool_name = ANY ($5))
                   UNION ALL
                   SELECT d.tool_name, d.hour, d.runs, d.successes FROM tool_runs_hourly_deltas d
-                   WHERE d.hour >= $3 AND d.hour < $4) p
+                   WHERE d.hour >= $3 AND d.hour < $4 AND ($5 IS NULL OR d.tool_name = ANY ($5))) p
            GROUP BY 1, 2 HAVING sum(p.runs) > 0`,
   `          SELECT x.tool_name::varchar, date_trunc('hour', x.created_at, 'UTC'),
                  count(*)::bigint, count(*) FILTER (WHERE x.success)::bigint
             FROM tool_executions x
-           WHERE ${EDGES}
+           WHERE (${EDGES}) AND ($5 IS NULL OR x.tool_name = ANY ($5))
            GROUP BY 1, 2`,
+  ', tools',
 );
 
 /**
@@ -97,6 +105,10 @@ export class ReportRollups1764000000009 implements MigrationInterface {
     for (const statement of rollupUp(RUNS_ROLLUP)) await q.query(statement);
     await q.query(TOOL_RUNS_WINDOW);
     await q.query(EXECUTION_OUTCOMES_WINDOW);
+    // Per-tool p50/p95 per day or hour (`width`, in the session's time zone) for the tool page.
+    await q.query(
+      latencyWindowFunction('tool_latency_series', (hour) => `date_trunc($5, ${hour})`),
+    );
     for (const statement of refreshFolding(['tool_latency', 'tool_runs'])) await q.query(statement);
     // The history already present (the triggers block writers until commit).
     await q.query(`SELECT rebuild_tool_runs()`);
@@ -113,7 +125,10 @@ export class ReportRollups1764000000009 implements MigrationInterface {
     );
     for (const statement of refreshFolding(['tool_latency'])) await q.query(statement);
     await q.query(`DROP FUNCTION IF EXISTS execution_outcomes_window(timestamptz, timestamptz)`);
-    await q.query(`DROP FUNCTION IF EXISTS tool_runs_window(timestamptz, timestamptz)`);
+    await q.query(`DROP FUNCTION IF EXISTS tool_runs_window(timestamptz, timestamptz, varchar[])`);
+    await q.query(
+      `DROP FUNCTION IF EXISTS tool_latency_series(timestamptz, timestamptz, varchar[], boolean, text)`,
+    );
     for (const statement of rollupDown(RUNS_ROLLUP)) await q.query(statement);
   }
 }

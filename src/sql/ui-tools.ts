@@ -1,20 +1,23 @@
 import type { Query } from './query.js';
 
 /**
- * One tool's runs per bucket ('hour' or 'day') since a time: volume, successes, p50/p95 latency.
- * Buckets without runs are left out (the page draws gaps). Reads the tool's rows through
- * idx_tool_executions_tool_name.
+ * One tool's runs per bucket ('hour' or 'day', in the session's time zone) since a time: volume
+ * and successes exact from the hourly rollup (migration 0009: whole UTC hours, rows at the edge),
+ * p50/p95 latency from the latency sketches (within 1% of percentile_cont; the hour holding
+ * `since` counts in full). Buckets without runs are left out (the page draws gaps). Cost: hours ×
+ * buckets of one tool, never its rows.
  */
 export function selectToolSeries(toolName: string, since: Date, bucket: 'hour' | 'day'): Query {
   return {
-    text: `SELECT date_trunc($3::text, created_at) AS bucket,
-                  count(*) AS runs,
-                  count(*) FILTER (WHERE success) AS successes,
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
-                  percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
-             FROM tool_executions
-            WHERE tool_name = $1 AND created_at >= $2
-            GROUP BY 1
+    text: `WITH c AS (
+             SELECT date_trunc($3::text, hour) AS bucket, sum(runs) AS runs, sum(successes) AS successes
+               FROM tool_runs_window($2, 'infinity', ARRAY[$1]::varchar[])
+              GROUP BY 1),
+           l AS (
+             SELECT period, p50_ms, p95_ms
+               FROM tool_latency_series($2, 'infinity', ARRAY[$1]::varchar[], true, $3::text))
+           SELECT c.bucket, c.runs, c.successes, l.p50_ms AS p50, l.p95_ms AS p95
+             FROM c LEFT JOIN l ON l.period = c.bucket
             ORDER BY 1`,
     values: [toolName, since, bucket],
   };
