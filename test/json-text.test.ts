@@ -56,7 +56,18 @@ const leaves = fc.oneof(
 );
 
 const values = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, leaves, tie('array'), tie('object'), tie('odd')),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    leaves,
+    tie('array'),
+    tie('object'),
+    tie('pairs'),
+    tie('odd'),
+  ),
+  // `[name, value, name, value]` header lists: values judged by the name before them
+  pairs: fc
+    .array(fc.tuple(keys, tie('value')), { minLength: 1, maxLength: 3 })
+    .map((pairs) => pairs.flat()),
   array: fc.array(tie('value'), { maxLength: 6 }),
   object: fc.dictionary(keys, tie('value'), { maxKeys: 6 }),
   odd: fc.oneof(

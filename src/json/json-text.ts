@@ -10,12 +10,12 @@ import { REDACTED } from './json-value.js';
 import { decide } from './key-redaction.js';
 import { sanitizeJson, type JsonSanitizer } from './sanitize.js';
 import { cleanString } from './text.js';
+import { pairedKeys } from './walk.js';
 
 /** Nesting the direct way handles; deeper values (and cycles) go the general way. */
 const FAST_DEPTH = 12;
 
-/** `[name, value]` lists whose names look like headers are judged by name: the general way. */
-const PAIR_KEY = /^[A-Za-z0-9!#$%&'*+.^_`|~:-]{1,64}$/;
+const REDACTED_TEXT = JSON.stringify(REDACTED);
 
 /** Thrown inside the direct writer only: this value needs the general way. */
 const GENERAL = Symbol('general');
@@ -116,12 +116,22 @@ class DirectWriter {
 
   private array(items: readonly unknown[], depth: number): string {
     const n = items.length;
-    if (n >= 2 && n % 2 === 0 && typeof items[0] === 'string' && PAIR_KEY.test(items[0]))
-      throw GENERAL;
+    // `['authorization', 'Bearer …']` and `[name, value, …]` header lists: each value is judged
+    // by the name before it, as the walk does.
+    const paired = pairedKeys(items);
     let out = '[';
     for (let i = 0; i < n; i++) {
       this.add(1);
-      const v = this.value(items[i], depth + 1);
+      const item = items[i];
+      let v: string | undefined;
+      if (paired && i % 2 === 1) {
+        const decision = decide(this.s.redactor.verdict(items[i - 1] as string, []), item);
+        if (decision === 'redact') {
+          this.add(REDACTED.length);
+          v = REDACTED_TEXT;
+        } else if (decision === 'keep') v = this.value(item, depth + 1);
+        else throw GENERAL; // a counter's container
+      } else v = this.value(item, depth + 1);
       out += (i === 0 ? '' : ',') + (v ?? 'null');
     }
     return out + ']';
@@ -142,7 +152,7 @@ class DirectWriter {
       if (decision === 'keep') v = this.value(value, depth + 1);
       else if (decision === 'redact') {
         this.add(REDACTED.length);
-        v = JSON.stringify(REDACTED);
+        v = REDACTED_TEXT;
       } else throw GENERAL; // a counter's container: its numbers only, the general way
       if (v === undefined) continue;
       out += (first ? '' : ',') + quoted + ':' + v;

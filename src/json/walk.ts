@@ -222,7 +222,7 @@ function readItem(items: readonly unknown[], i: number, state: WalkState): unkno
  * `['authorization', 'Bearer …']` tuples and flat `[name, value, name, value]` lists (Node's
  * rawHeaders): the value after a secret-named string is judged like the value of that key.
  */
-function pairedKeys(items: readonly unknown[]): boolean {
+export function pairedKeys(items: readonly unknown[]): boolean {
   const n = items.length;
   if (n < 2 || n % 2 !== 0 || n > 256) return false;
   for (let i = 0; i < n; i += 2) {
