@@ -12,7 +12,8 @@
 // (e) the same runs traced with the OpenTelemetry SDK instead (root span + one per tool run,
 //     BatchSpanProcessor, in-memory exporter)
 // (f) value-pattern masking (on by default, so in (a) and (d)): the middleware with it switched
-//     off, and sanitizeJson of a text-heavy tool result with it on and off
+//     off, and sanitizeJson of a text-heavy tool result with it on and off (also as the JSON column
+//     text the middleware stores, sanitizeJsonText)
 // (g) emit() of a tool:end carrying 1,000 arrays of 1,536 floats (the size walk stops at the cap)
 // Uses DATABASE_URL's server when set, else an embedded PostgreSQL with default settings.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -333,6 +334,11 @@ async function main(): Promise<void> {
       `    sanitizeJson of a text-heavy tool result, µs p50/p99: masking on ` +
         `${round(masking.on.p50)}/${round(masking.on.p99)}, off ${round(masking.off.p50)}/${round(masking.off.p99)}`,
     );
+    console.log(
+      `    the same as the JSON column text the middleware stores (sanitizeJsonText), µs p50/p99: ` +
+        `masking on ${round(masking.columnOn.p50)}/${round(masking.columnOn.p99)}, ` +
+        `off ${round(masking.columnOff.p50)}/${round(masking.columnOff.p99)}`,
+    );
     await truncate(store);
     const walk = await sizeWalkCost(store, path.join(spoolRoot, 'g'), quick ? 30 : 100);
     console.log(
@@ -370,6 +376,8 @@ async function main(): Promise<void> {
         sanitize_masked_p99_us: round(masking.on.p99, 2),
         sanitize_unmasked_p50_us: round(masking.off.p50, 2),
         sanitize_unmasked_p99_us: round(masking.off.p99, 2),
+        column_masked_p50_us: round(masking.columnOn.p50, 2),
+        column_unmasked_p50_us: round(masking.columnOff.p50, 2),
         huge_emit_p50_ms: round(walk.p50, 3),
         huge_emit_p99_ms: round(walk.p99, 3),
       }),

@@ -9,6 +9,7 @@ import {
   newId,
   sanitizeJson,
 } from '../../src/index.js';
+import { sanitizeJsonText } from '../../src/json/json-text.js';
 import { percentile } from './stats.js';
 
 /** A tool result as agents produce them: prose that mentions tokens and keys, headers, usage. */
@@ -37,13 +38,25 @@ function summary(samples: number[]): Percentiles {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-/** µs per sanitizeJson of a text-heavy payload, value masking on vs off, interleaved blocks. */
-export function maskingCost(calls: number): { on: Percentiles; off: Percentiles } {
+/**
+ * µs per sanitizeJson of a text-heavy payload, value masking on vs off, and per JSON column text as
+ * the middleware stores it (sanitizeJsonText: the same text written in one pass), interleaved.
+ */
+export function maskingCost(calls: number): {
+  on: Percentiles;
+  off: Percentiles;
+  columnOn: Percentiles;
+  columnOff: Percentiles;
+} {
   const on = createJsonSanitizer();
   const off = createJsonSanitizer({ maskValues: false });
+  const json = (v: unknown, s: typeof on): unknown => sanitizeJson(v, s);
+  const column = (v: unknown, s: typeof on): unknown => sanitizeJsonText(v, s);
   const variants = [
-    { s: on, samples: [] as number[] },
-    { s: off, samples: [] as number[] },
+    { s: on, f: json, samples: [] as number[] },
+    { s: off, f: json, samples: [] as number[] },
+    { s: on, f: column, samples: [] as number[] },
+    { s: off, f: column, samples: [] as number[] },
   ];
   const payloads = Array.from({ length: 64 }, (_, i) => textHeavyPayload(i));
   const block = 200;
@@ -51,11 +64,16 @@ export function maskingCost(calls: number): { on: Percentiles; off: Percentiles 
     for (const v of variants)
       for (let i = 0; i < block; i++) {
         const t0 = performance.now();
-        sanitizeJson(payloads[i % payloads.length], v.s);
+        v.f(payloads[i % payloads.length], v.s);
         const dt = (performance.now() - t0) * 1000;
         if (done >= 2_000) v.samples.push(dt);
       }
-  return { on: summary(variants[0]!.samples), off: summary(variants[1]!.samples) };
+  return {
+    on: summary(variants[0]!.samples),
+    off: summary(variants[1]!.samples),
+    columnOn: summary(variants[2]!.samples),
+    columnOff: summary(variants[3]!.samples),
+  };
 }
 
 /**
