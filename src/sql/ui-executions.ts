@@ -25,15 +25,37 @@ function likeLiteral(text: string): string {
 
 /**
  * One page of executions, newest first, keyset-paginated on (created_at, execution_id) so the
- * order comes straight off idx_executions_created_at however deep the page. Each unused filter is
- * a null parameter that PostgreSQL folds away when it plans the (unnamed) statement. The cursor
- * column carries created_at to the microsecond, which a JS Date would lose.
+ * order comes straight off idx_executions_created_at however deep the page. Only the filters in
+ * use are written into the statement: a filter written as `$n IS NULL OR …` cannot be planned as
+ * a join, and the tool filter then became a hashed subplan that read every run of the tool before
+ * the first row (tens of ms for a busy tool); as a plain EXISTS it is a semi-join that probes
+ * one execution's runs at a time and stops at the page's last row. The cursor column carries
+ * created_at to the microsecond, which a JS Date would lose.
  */
 export function selectExecutionPage(
   filter: ExecutionFilterValues,
   after: ExecutionCursor | null,
   limit: number,
 ): Query {
+  const values: unknown[] = [];
+  const param = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const where: string[] = [];
+  if (filter.success !== null) where.push(`e.success = ${param(filter.success)}::boolean`);
+  if (filter.intent !== null) where.push(`e.intent = ${param(filter.intent)}::varchar`);
+  if (filter.toolName !== null)
+    where.push(`EXISTS (SELECT 1 FROM tool_executions t
+                         WHERE t.execution_id = e.execution_id AND t.tool_name = ${param(filter.toolName)}::varchar)`);
+  if (filter.text !== null)
+    where.push(`e.goal_text ILIKE '%' || ${param(likeLiteral(filter.text))}::text || '%'`);
+  if (filter.since !== null) where.push(`e.created_at >= ${param(filter.since)}::timestamptz`);
+  if (filter.until !== null) where.push(`e.created_at < ${param(filter.until)}::timestamptz`);
+  if (after !== null)
+    where.push(
+      `(e.created_at, e.execution_id) < (${param(after.createdAt)}::timestamptz, ${param(after.executionId)}::uuid)`,
+    );
   return {
     text: `SELECT e.execution_id, e.goal_id, e.goal_text, e.intent, e.success, e.error, e.duration_ms, e.created_at,
                   to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
@@ -41,27 +63,10 @@ export function selectExecutionPage(
                                             ORDER BY te.id)
                               FROM tool_executions te WHERE te.execution_id = e.execution_id), '[]'::json) AS tools
              FROM executions e
-            WHERE ($1::boolean IS NULL OR e.success = $1)
-              AND ($2::varchar IS NULL OR e.intent = $2)
-              AND ($3::varchar IS NULL OR EXISTS (
-                    SELECT 1 FROM tool_executions t WHERE t.execution_id = e.execution_id AND t.tool_name = $3))
-              AND ($4::text IS NULL OR e.goal_text ILIKE '%' || $4 || '%')
-              AND ($5::timestamptz IS NULL OR e.created_at >= $5)
-              AND ($6::timestamptz IS NULL OR e.created_at < $6)
-              AND ($7::timestamptz IS NULL OR (e.created_at, e.execution_id) < ($7, $8::uuid))
+            WHERE ${where.length === 0 ? 'true' : where.join('\n              AND ')}
             ORDER BY e.created_at DESC, e.execution_id DESC
-            LIMIT $9`,
-    values: [
-      filter.success,
-      filter.intent,
-      filter.toolName,
-      filter.text === null ? null : likeLiteral(filter.text),
-      filter.since,
-      filter.until,
-      after?.createdAt ?? null,
-      after?.executionId ?? null,
-      limit,
-    ],
+            LIMIT ${param(limit)}`,
+    values,
   };
 }
 
