@@ -383,6 +383,8 @@ describe('report model and HTML dashboard', () => {
         p95Ms: 18_200,
         lastUsed: now.toISOString(),
         generated: true,
+        status: null,
+        promoted: false,
       });
       const [wide] = await renderAndCheck(renderReportHtml(variant), 'report-variant');
       const success = wide!.success!;

@@ -124,6 +124,39 @@ function generatedSection(model: ReportModel): string {
   return `<table><thead><tr><th>tool</th><th>created</th><th class="num">attempts</th><th>validation</th><th class="num">runs</th><th class="num">success</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/**
+ * The tool registry's view of the window's tools: how many are active, deprecated, archived or
+ * not registered, and every one that is not simply active (deprecated, archived, promoted).
+ */
+function registrySection(model: ReportModel): string {
+  const counts = new Map<string, number>();
+  for (const row of model.tools) {
+    const key = row.status ?? 'unregistered';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const summary = ['active', 'deprecated', 'archived', 'unregistered']
+    .filter((key) => counts.has(key))
+    .map((key) => `<span class="pill"><b>${key}</b> ${counts.get(key)}</span>`)
+    .join('');
+  const notable = model.tools.filter(
+    (row) => (row.status !== null && row.status !== 'active') || row.promoted,
+  );
+  if (notable.length === 0)
+    return `<p>${summary}</p><p class="empty">Every tool that ran is active (or not registered: <code>store.registerTools</code>).</p>`;
+  const badge = { deprecated: 'deprecate', archived: 'archive', active: 'promote' } as const;
+  const rows = notable
+    .map(
+      (r) => `<tr data-tool="${escapeHtml(r.toolName)}">
+        <td class="tool">${escapeHtml(r.toolName)}</td>
+        <td><span class="badge ${badge[r.status ?? 'active']}">${escapeHtml(r.status ?? 'unregistered')}</span>${r.promoted ? ' <span class="badge promote">promoted</span>' : ''}</td>
+        <td class="num">${r.total.toLocaleString('en')}</td>
+        <td class="num">${escapeHtml(pct(r.successRate))}</td>
+      </tr>`,
+    )
+    .join('');
+  return `<p>${summary}</p><table class="registry"><thead><tr><th>tool</th><th>status</th><th class="num">runs</th><th class="num">success</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 const STYLE = `
 :root { --ink:#1e293b; --muted:#64748b; --grid:#e2e8f0; --bg:#f1f5f9; --card:#ffffff;
   --good:#059669; --bad:#e11d48; --warn:#d97706; --accent:#4f46e5; --ai:#9333ea; --p95:#f59e0b;
@@ -211,6 +244,7 @@ export function renderReportHtml(model: ReportModel): string {
     <div class="card"><h2>Feedback ratings</h2><p class="hint">How users rated executions (1 to 5 stars).</p><div class="chart"><canvas id="chart-ratings"></canvas></div></div>
     <div class="card"><h2>Success rate per intent</h2><p class="hint">Share of goals that succeeded, by the intent the orchestrator picked.</p><div class="chart"><canvas id="chart-intents"></canvas></div></div>
     <div class="card wide"><h2>Open lifecycle recommendations</h2><p class="hint">What the weekly job suggests doing with each tool, and the numbers behind it. Accept or dismiss with <code>dendrite-history recommendations accept|dismiss &lt;id&gt;</code>.</p>${recommendationsSection(model)}</div>
+    <div class="card wide"><h2>Tool registry</h2><p class="hint">Status of the tools that ran in the window (deprecated, archived or promoted by an accepted recommendation, <code>dendrite-history tools</code> or <code>store.setToolStatus</code>).</p>${registrySection(model)}</div>
     <div class="card wide"><h2>AI-generated tools</h2><p class="hint">Tools the orchestrator wrote for itself, and how they did since.</p>${generatedSection(model)}</div>
     <div class="card wide"><h2>Job history</h2><p class="hint">The learning loop's most recent runs.</p>${jobsSection(model)}</div>
   </section>

@@ -1,4 +1,5 @@
 import type { ExecutionStore } from '../index.js';
+import type { ToolStatus } from '../discovery/types.js';
 import type { JsonValue } from '../json/sanitize.js';
 import { successRateByIntent } from './report-intents.js';
 import { portsOf } from '../schema/ports.js';
@@ -83,11 +84,15 @@ export async function buildReport(
   const since = new Date(now.getTime() - days * 86_400_000);
   const bucket = days <= 2 ? 'hour' : 'day';
   const reads = portsOf(store).reports;
-  const present = await reads.tablesPresent(['tool_lifecycle_recommendations', 'job_runs']);
+  const present = await reads.tablesPresent([
+    'tool_lifecycle_recommendations',
+    'job_runs',
+    'tools',
+  ]);
   const has = (name: string): boolean => present.some((r) => r.name === name && r.present === true);
   const hasRecommendations = has('tool_lifecycle_recommendations');
   const hasJobs = has('job_runs');
-  const [totals, tools, timeline, ratings, intents, generated, recommendations, jobs] =
+  const [totals, tools, timeline, ratings, intents, generated, recommendations, jobs, registry] =
     await Promise.all([
       reads.totals(since),
       reads.tools(since, z),
@@ -97,7 +102,9 @@ export async function buildReport(
       reads.generatedTools(),
       hasRecommendations ? reads.openRecommendations(limit) : undefined,
       hasJobs ? reads.jobHistory(limit) : undefined,
+      has('tools') ? reads.registry() : undefined,
     ]);
+  const registered = new Map((registry ?? []).map((r) => [r.name as string, r]));
   const lowJob = hasJobs ? await reads.latestJobSummary('daily-low-performers') : undefined;
   const t = totals[0] ?? {};
   const toolRows: ToolReportRow[] = tools.map((r) => ({
@@ -110,6 +117,8 @@ export async function buildReport(
     p95Ms: optNum(r.p95),
     lastUsed: iso(r.last_used),
     generated: r.generated === true,
+    status: (registered.get(r.tool_name as string)?.status as ToolStatus | undefined) ?? null,
+    promoted: registered.get(r.tool_name as string)?.promoted === true,
   }));
   // One ranking: the Wilson lower bound, then runs, then name (the SQL hands them over by raw rate).
   toolRows.sort(

@@ -1,3 +1,4 @@
+import type { ToolStatus } from '../discovery/types.js';
 import type { JsonValue } from '../json/sanitize.js';
 
 export interface IntentSuccess {
@@ -33,6 +34,10 @@ export interface ToolReportRow {
   lastUsed: string;
   /** True when the AI generated this tool (it has tool_creation_events). */
   generated: boolean;
+  /** Its status in the tool registry (store.registerTools); null when it is not registered. */
+  status: ToolStatus | null;
+  /** Marked by an accepted `promote` recommendation. */
+  promoted: boolean;
 }
 
 export interface ReportRecommendation {

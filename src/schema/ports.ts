@@ -36,6 +36,7 @@ export interface ReportReads {
   ratings(since: Date): Promise<ResultRow[]>;
   successByIntent(since: Date | null): Promise<ResultRow[]>;
   generatedTools(): Promise<ResultRow[]>;
+  registry(): Promise<ResultRow[]>;
   openRecommendations(limit: number): Promise<ResultRow[]>;
   jobHistory(limit: number): Promise<ResultRow[]>;
   latestJobSummary(jobName: string): Promise<ResultRow[]>;

@@ -124,6 +124,11 @@ export function selectSuccessByIntent(since: Date | null): Query {
   };
 }
 
+/** Every registered tool's status (the registry of migration 0008). Needs tools. */
+export function selectRegistryStatus(): Query {
+  return { text: `SELECT name, status, promoted, origin FROM tools`, values: [] };
+}
+
 /** Tools the AI generated: first creation, attempts, whether any attempt passed validation. */
 export function selectGeneratedTools(): Query {
   return {

@@ -5,6 +5,7 @@ import {
   selectLatestJobSummary,
   selectOpenRecommendations,
   selectRatingDistribution,
+  selectRegistryStatus,
   selectReportTotals,
   selectSuccessByIntent,
   selectTablesPresent,
@@ -27,6 +28,7 @@ export function createReportReads(db: StoreDatabase): ReportReads {
     ratings: (since) => rows(selectRatingDistribution(since), 'report: ratings'),
     successByIntent: (since) => rows(selectSuccessByIntent(since), 'successRateByIntent'),
     generatedTools: () => rows(selectGeneratedTools(), 'report: generated tools'),
+    registry: () => rows(selectRegistryStatus(), 'report: registry'),
     openRecommendations: (limit) =>
       rows(selectOpenRecommendations(limit), 'report: recommendations'),
     jobHistory: (limit) => rows(selectJobHistory(limit), 'report: job history'),

@@ -21,8 +21,10 @@ import {
   selectToolCreations,
   selectToolErrors,
   selectToolRecentRuns,
+  selectToolRegistryEntry,
   selectToolSeries,
 } from '../sql/ui-tools.js';
+import type { ToolOrigin, ToolStatus, ToolStatusChangeRecord } from '../discovery/types.js';
 import { wilsonInterval } from '../stats/wilson.js';
 import type { ExecutionStore } from '../store/execution-store.js';
 import { internalsOf } from '../store/internal.js';
@@ -97,6 +99,18 @@ export interface ToolRecentRun {
   createdAt: Date;
 }
 
+/** A tool's registry entry as the tool page shows it. */
+export interface ToolRegistryEntry {
+  status: ToolStatus;
+  promoted: boolean;
+  origin: ToolOrigin;
+  version: number;
+  creationEventId: number | null;
+  description: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface ToolDetail {
   toolName: string;
   /** From tool_statistics, as of its last refresh; null when the tool has none yet. */
@@ -107,6 +121,10 @@ export interface ToolDetail {
   recentRuns: ToolRecentRun[];
   recommendations: RecommendationRecord[];
   creations: ToolCreation[];
+  /** Null when the tool is not in the registry. */
+  registry: ToolRegistryEntry | null;
+  /** Its status changes, newest first: who or what changed it, and why. */
+  statusChanges: ToolStatusChangeRecord[];
 }
 
 export interface FilterChoices {
@@ -236,15 +254,25 @@ export function storeData(store: ExecutionStore): UiData {
 
     async tool(toolName, since) {
       const bucket = Date.now() - since.getTime() <= 2 * DAY_MS ? 'hour' : 'day';
-      const [statistics, series, errors, recent, recommendations, creations] = await Promise.all([
-        store.getToolStatistics(toolName),
-        read(selectToolSeries(toolName, since, bucket), 'tool series'),
-        read(selectToolErrors(toolName, since, 10), 'tool errors'),
-        read(selectToolRecentRuns(toolName, 20), 'tool runs'),
-        store.listRecommendations({ toolName, limit: 50 }),
-        read(selectToolCreations(toolName), 'tool creations'),
-      ]);
-      if (statistics === null && recent.length === 0 && creations.length === 0) return null;
+      const [statistics, series, errors, recent, recommendations, creations, registry, changes] =
+        await Promise.all([
+          store.getToolStatistics(toolName),
+          read(selectToolSeries(toolName, since, bucket), 'tool series'),
+          read(selectToolErrors(toolName, since, 10), 'tool errors'),
+          read(selectToolRecentRuns(toolName, 20), 'tool runs'),
+          store.listRecommendations({ toolName, limit: 50 }),
+          read(selectToolCreations(toolName), 'tool creations'),
+          read(selectToolRegistryEntry(toolName), 'tool registry'),
+          store.listToolStatusChanges({ toolName, limit: 20 }),
+        ]);
+      const entry = registry[0];
+      if (
+        statistics === null &&
+        recent.length === 0 &&
+        creations.length === 0 &&
+        entry === undefined
+      )
+        return null;
       return {
         toolName,
         statistics,
@@ -286,6 +314,20 @@ export function storeData(store: ExecutionStore): UiData {
           metadata: (r.metadata as JsonValue) ?? {},
           createdAt: date(r.created_at),
         })),
+        registry:
+          entry === undefined
+            ? null
+            : {
+                status: entry.status as ToolStatus,
+                promoted: entry.promoted === true,
+                origin: entry.origin as ToolOrigin,
+                version: num(entry.version),
+                creationEventId: optNum(entry.creation_event_id),
+                description: entry.description as string,
+                createdAt: date(entry.created_at),
+                updatedAt: date(entry.updated_at),
+              },
+        statusChanges: changes,
       };
     },
 

@@ -3,6 +3,7 @@ import { chart, COLORS, RATE_AXIS } from '../charts.js';
 import type { TimeRange } from '../filters.js';
 import { html, millis, percent, queryString, type Html } from '../html.js';
 import { rangePicker } from './range.js';
+import { statusBadge } from './tool-registry.js';
 
 function tile(value: string, label: string): Html {
   return html`<div class="tile"><b>${value}</b><span>${label}</span></div>`;
@@ -159,7 +160,11 @@ export function overviewBody(model: ReportModel, range: TimeRange): Html {
                         <a
                           href="/tools/${encodeURIComponent(r.toolName)}${range.name === 'custom' ? '' : `?range=${range.name}`}"
                           >${r.toolName}</a
-                        >${r.generated ? html` <span class="badge neutral">AI</span>` : ''}
+                        >${r.generated ? html` <span class="badge neutral">AI</span>` : ''}${
+                          (r.status !== null && r.status !== 'active') || r.promoted
+                            ? html` ${statusBadge(r.status, r.promoted)}`
+                            : ''
+                        }
                       </td>
                       <td class="num">${r.total.toLocaleString('en')}</td>
                       <td class="num">${percent(r.successRate)}</td>

@@ -6,6 +6,7 @@ import { html, millis, outcome, percent, queryString, timeTag, type Html } from 
 import { jsonTree } from '../json-tree.js';
 import { rangePicker } from './range.js';
 import { recommendationRows } from './recommendations.js';
+import { registrySection, statusBadge } from './tool-registry.js';
 
 export function toolsBody(tools: ToolStatisticsRecord[]): Html {
   return html`<h1>Tools</h1>
@@ -147,6 +148,10 @@ export function toolBody(detail: ToolDetail, range: TimeRange, csrf: string): Ht
   const path = `/tools/${encodeURIComponent(detail.toolName)}`;
   return html`<p><a href="/tools">← Tools</a></p>
     <h1>${detail.toolName}</h1>
+    <p>
+      ${detail.registry === null ? statusBadge(null) : statusBadge(detail.registry.status, detail.registry.promoted)}
+      <a href="#registry">registry</a>
+    </p>
     <div class="tiles">
       <div class="tile">
         <b>${s === null ? '–' : s.totalExecutions.toLocaleString('en')}</b
@@ -229,6 +234,7 @@ export function toolBody(detail: ToolDetail, range: TimeRange, csrf: string): Ht
         }
       </div>
     </div>
+    ${registrySection(detail.registry, detail.statusChanges)}
     <h2>Lifecycle recommendations</h2>
     <div class="card table-wrap">
       ${
