@@ -8,7 +8,8 @@
  * discoverTools(goal) with text search only (the zero-setup default) and with a 64-dimension
  * hashing embedder (hybrid), its cosine similarities computed both ways: over the in-process copy
  * of the vectors (the default; one generation check per goal) and in SQL over every float8[]
- * (vectorSearch: 'database'). The first hybrid query of a size loads the vectors (timed apart as
+ * (vectorSearch: 'database'); and text search with stage 2 over the last 14 days with exploration
+ * ({ windowDays: 14, explore: true }; 100 recorded runs per tool over 30 days). The first hybrid query of a size loads the vectors (timed apart as
  * `vector_load_ms`). Both ways are checked to give the same candidates. Median and p95 in ms, all
  * three stages included (retrieval, rankTools, default choice). Uses DATABASE_URL when set,
  * else an embedded PostgreSQL in a temp dir.
@@ -22,6 +23,7 @@ import { percentile, round } from './lib/stats.js';
 const SIZES = [1_000, 10_000];
 const GOALS = 60;
 const DIM = 64;
+const RUNS_PER_TOOL = 100;
 const VERBS = [
   'search',
   'fetch',
@@ -109,7 +111,16 @@ async function register(store: ExecutionStore, count: number, random: Random): P
      SELECT name, 100, 50 + (id % 50), 50 - (id % 50), 100 + id % 900, now(), now() FROM tools
      ON CONFLICT DO NOTHING`,
   );
-  await poolOf(store).query('ANALYZE tools; ANALYZE tool_statistics');
+  // 100 recorded runs per tool over the last 30 days, for stage 2 over a recent window.
+  await poolOf(store).query(
+    `WITH e AS (INSERT INTO executions (execution_id, goal_text)
+                SELECT gen_random_uuid(), name FROM tools RETURNING execution_id, goal_text)
+     INSERT INTO tool_executions (call_id, execution_id, tool_name, success, duration_ms, created_at)
+     SELECT gen_random_uuid(), e.execution_id, e.goal_text, g % 4 > 0, 100,
+            now() - (g % 30) * interval '1 day'
+       FROM e, generate_series(1, ${RUNS_PER_TOOL}) g`,
+  );
+  await poolOf(store).query('ANALYZE tools; ANALYZE tool_statistics; ANALYZE tool_executions');
 }
 
 async function timeEach(goals: string[], run: (goal: string) => Promise<unknown>) {
@@ -149,6 +160,9 @@ async function main(): Promise<void> {
         if (JSON.stringify(a) !== JSON.stringify(b))
           throw new Error(`in-process and SQL cosine disagree for ${JSON.stringify(goal)}`);
       }
+      const windowed = await timeEach(goals, (g) =>
+        store.discoverTools(g, { windowDays: 14, explore: true }),
+      );
       const short = await timeEach(
         goals.map((g) => g.split(' ')[1]!.slice(0, 4)),
         (g) => store.discoverTools(g),
@@ -157,6 +171,7 @@ async function main(): Promise<void> {
         tools: size,
         source: db.source,
         text,
+        text_window_explore: windowed,
         short_query: short,
         hybrid,
         hybrid_sql_cosine: hybridSql,
