@@ -120,6 +120,8 @@ async function register(store: ExecutionStore, count: number, random: Random): P
             now() - (g % 30) * interval '1 day'
        FROM e, generate_series(1, ${RUNS_PER_TOOL}) g`,
   );
+  // What the hourly-statistics job does: fold the rollup deltas those runs appended.
+  await store.updateStatistics();
   await poolOf(store).query('ANALYZE tools; ANALYZE tool_statistics; ANALYZE tool_executions');
 }
 

@@ -138,8 +138,9 @@ export async function rankStageTwo(
   }
   // Statistics order tools of comparable relevance: a reliable tool for another job must not
   // beat the right tool that has no history yet.
+  // A tool on trial goes first in its tier: above any bound or draw, which lie in [0, 1].
   const key = (c: DiscoveryCandidate): number =>
-    c.ranking?.trial ? 2 : (c.ranking?.optimistic ?? c.ranking?.wilson ?? 0);
+    c.ranking?.trial ? Number.POSITIVE_INFINITY : (c.ranking?.optimistic ?? c.ranking?.wilson ?? 0);
   candidates.sort(
     (a, b) =>
       tier(a) - tier(b) ||

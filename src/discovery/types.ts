@@ -149,10 +149,10 @@ export interface DiscoverToolsOptions {
    */
   vectorSearch?: VectorSearch;
   /**
-   * Stage 2 judges each candidate on its finished runs of the last `windowDays` days (the same
+   * Stage 2 judges each candidate on its runs of the last `windowDays` days (the same
    * prior-smoothed Wilson bound as rankTools, over that window), so a tool that degraded loses its
-   * place within days and old successes do not carry it. Null: all history (tool_statistics).
-   * Default null.
+   * place within days and old successes do not carry it. Read from the hourly rollup (exact; cost
+   * grows with hours x candidates, not runs). Null: all history (tool_statistics). Default null.
    */
   windowDays?: number | null;
   /** The end of the window (a simulated clock, a replay). Default: the current time. */

@@ -108,14 +108,15 @@ export function selectScoredCandidates(
   };
 }
 
-/** Finished runs and successes of the named tools in [since, until): stage 2's recent window. */
+/**
+ * Runs and successes of the named tools in [since, until): stage 2's recent window. Exact, from
+ * the hourly rollup (migration 0009's tool_runs_window: whole UTC hours from tool_runs_hourly and
+ * its pending deltas, the two edge hours from rows), so the cost is hours x candidates, not runs.
+ */
 export function selectWindowCounts(names: readonly string[], since: Date, until: Date): Query {
   return {
-    text: `SELECT tool_name, count(*)::bigint AS total, count(*) FILTER (WHERE success)::bigint AS successes
-             FROM tool_executions
-            WHERE tool_name = ANY($1::varchar[])
-              AND created_at >= $2 AND created_at < $3
-              AND success IS NOT NULL
+    text: `SELECT tool_name, sum(runs)::bigint AS total, sum(successes)::bigint AS successes
+             FROM tool_runs_window($2, $3, $1::varchar[])
             GROUP BY tool_name`,
     values: [names, since, until],
   };
