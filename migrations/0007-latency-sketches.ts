@@ -18,6 +18,7 @@ const ZERO = -2147483647; // durations of 0 ms (or less): estimated as exactly 0
 export function latencyWindowFunction(
   name: string,
   period: ((hour: string) => string) | null,
+  daily: string | null = null,
 ): string {
   const by = period === null ? '' : ', period';
   const keyed = (alias: string): string => (period === null ? '' : `, ${alias}.period`);
@@ -26,10 +27,15 @@ export function latencyWindowFunction(
     const a = from.at(-1)!;
     const pending = a === 'd' ? '$4 AND ' : '';
     const periodOf = period === null ? '' : `, ${period(`${a}.hour`)} AS period`;
+    // With a daily level, whole UTC days [$5, $6) are read from it instead of their hours.
+    const days = daily !== null && a === 'b' ? ` AND NOT (b.hour >= $5 AND b.hour < $6)` : '';
     return `SELECT ${a}.tool_name, ${a}.bucket, ${a}.count${periodOf} FROM ${from}
-           WHERE ${pending}${a}.hour >= date_trunc('hour', $1, 'UTC') AND ${a}.hour < $2
+           WHERE ${pending}${a}.hour >= date_trunc('hour', $1, 'UTC') AND ${a}.hour < $2${days}
              AND ($3 IS NULL OR ${a}.tool_name = ANY ($3))`;
   });
+  if (daily !== null)
+    sources.push(`SELECT y.tool_name, y.bucket, y.count FROM ${daily} y
+           WHERE y.day >= $5 AND y.day < $6 AND ($3 IS NULL OR y.tool_name = ANY ($3))`);
   return `CREATE FUNCTION ${name}(since timestamptz, until timestamptz,
                                               tools varchar[] DEFAULT NULL,
                                               pending boolean DEFAULT true${
@@ -40,13 +46,24 @@ export function latencyWindowFunction(
                                               })
       RETURNS TABLE (tool_name varchar,${period === null ? '' : ' period timestamptz,'} runs bigint, timed_runs bigint,
                      p50_ms double precision, p95_ms double precision)
-      LANGUAGE plpgsql STABLE AS $fn$
+      LANGUAGE plpgsql STABLE AS $fn$${
+        daily === null
+          ? ''
+          : `
+      DECLARE
+        -- The whole UTC days inside the window's hours: from the first day boundary at or after the
+        -- hour holding since, to the last at or before until (never below the first).
+        day_lo timestamptz := CASE WHEN date_trunc('hour', since, 'UTC') = date_trunc('day', since, 'UTC')
+                                   THEN date_trunc('day', since, 'UTC')
+                                   ELSE date_trunc('day', since, 'UTC') + interval '1 day' END;
+        day_hi timestamptz := greatest(day_lo, date_trunc('day', until, 'UTC'));`
+      }
       BEGIN
         RETURN QUERY EXECUTE $q$
         WITH parts AS (
-          ${sources[0]}
+          ${sources.join(`
           UNION ALL
-          ${sources[1]}),
+          `)}),
         merged AS (
           SELECT p.tool_name${keyed('p')}, p.bucket, sum(p.count)::bigint AS c
             FROM parts p GROUP BY p.tool_name${keyed('p')}, p.bucket HAVING sum(p.count) > 0),
@@ -71,7 +88,7 @@ export function latencyWindowFunction(
                  * (latency_bucket_value(r.b95hi) - latency_bucket_value(r.b95lo))
           FROM totals t LEFT JOIN ranks r ON r.tool_name = t.tool_name${joinPeriod}
          ORDER BY t.tool_name${by}
-        $q$ USING since, until, tools, pending${period === null ? '' : ', width'};
+        $q$ USING since, until, tools, pending${period === null ? '' : ', width'}${daily === null ? '' : ', day_lo, day_hi'};
       END
     $fn$`;
 }

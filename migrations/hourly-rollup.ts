@@ -14,6 +14,11 @@ export interface HourlyRollup {
   keys: ReadonlyArray<{ column: string; type: string; of: string }>;
   /** Counted columns (bigint), each with its aggregate over tool_executions rows. */
   counts: ReadonlyArray<{ column: string; of: string }>;
+  /**
+   * A per-UTC-day copy (`day` instead of `hour`), kept by the same fold and rebuild, so long
+   * windows merge days instead of hours. Default none.
+   */
+  daily?: string;
 }
 
 const HOUR_OF = `date_trunc('hour', created_at, 'UTC')`;
@@ -89,9 +94,50 @@ export function rollupFold(r: HourlyRollup): string {
   const keys = keyColumns(r);
   const counts = countColumns(r);
   const size = counts[0]!;
+  const typeOf = (k: string): string =>
+    k === 'tool_name'
+      ? 'varchar'
+      : k === 'hour' || k === 'day'
+        ? 'timestamptz'
+        : r.keys.find((x) => x.column === k)!.type;
   const emptied = keys.map((k) => `emptied_${k}`);
-  return `CREATE FUNCTION fold_${r.stem}() RETURNS void LANGUAGE plpgsql AS $fn$
-      DECLARE ${keys.map((k, i) => `${emptied[i]} ${k === 'tool_name' ? 'varchar' : k === 'hour' ? 'timestamptz' : r.keys.find((x) => x.column === k)!.type}[];`).join(' ')}
+  const dayKeys = keys.map((k) => (k === 'hour' ? 'day' : k));
+  const dayEmptied = dayKeys.map((k) => `emptied_daily_${k}`);
+  const declared = r.daily === undefined ? [keys, emptied] : [keys, emptied, dayKeys, dayEmptied];
+  const declare = [0, 2]
+    .filter((i) => declared[i] !== undefined)
+    .flatMap((i) => declared[i]!.map((k, j) => `${declared[i + 1]![j]} ${typeOf(k)}[];`))
+    .join(' ');
+  const upsert = (table: string, columns: string[], from: string): string => `
+          INSERT INTO ${table} AS b (${[...columns, ...counts].join(', ')})
+          SELECT * FROM ${from}
+          ON CONFLICT (${columns.join(', ')}) DO UPDATE SET ${counts.map((c) => `${c} = b.${c} + EXCLUDED.${c}`).join(', ')}
+          RETURNING ${columns.map((k) => `b.${k}`).join(', ')}, b.${size}`;
+  const daily =
+    r.daily === undefined
+      ? ''
+      : `,
+        dagg AS (
+          SELECT ${dayKeys.map((k) => (k === 'day' ? `date_trunc('day', a.hour, 'UTC') AS day` : `a.${k}`)).join(', ')}, ${counts.map((c) => `sum(a.${c})::bigint AS ${c}`).join(', ')}
+            FROM agg a GROUP BY ${positions(r)} HAVING ${counts.map((c) => `sum(a.${c}) <> 0`).join(' OR ')}
+           ORDER BY ${positions(r)}),
+        dup AS (${upsert(r.daily, dayKeys, 'dagg')})`;
+  const collect =
+    r.daily === undefined
+      ? `SELECT ${keys.map((k) => `array_agg(up.${k})`).join(', ')}
+          INTO ${emptied.join(', ')}
+          FROM up WHERE up.${size} <= 0;`
+      : `SELECT ${keys.map((k) => `(SELECT array_agg(up.${k}) FROM up WHERE up.${size} <= 0)`).join(', ')},
+               ${dayKeys.map((k) => `(SELECT array_agg(dup.${k}) FROM dup WHERE dup.${size} <= 0)`).join(', ')}
+          INTO ${[...emptied, ...dayEmptied].join(', ')};`;
+  const drop = (table: string, columns: string[], arrays: string[]): string => `
+        IF ${arrays[0]} IS NOT NULL THEN
+          DELETE FROM ${table} b
+           USING unnest(${arrays.join(', ')}) AS e(${columns.join(', ')})
+           WHERE ${columns.map((k) => `b.${k} = e.${k}`).join(' AND ')} AND b.${size} <= 0;
+        END IF;`;
+  return `CREATE OR REPLACE FUNCTION fold_${r.stem}() RETURNS void LANGUAGE plpgsql AS $fn$
+      DECLARE ${declare}
       BEGIN
         WITH gone AS (
           DELETE FROM ${r.deltas} RETURNING ${[...keys, ...counts].join(', ')}),
@@ -99,19 +145,8 @@ export function rollupFold(r: HourlyRollup): string {
           SELECT ${keys.map((k) => `g.${k}`).join(', ')}, ${counts.map((c) => `sum(g.${c})::bigint AS ${c}`).join(', ')}
             FROM gone g GROUP BY ${positions(r)} HAVING ${counts.map((c) => `sum(g.${c}) <> 0`).join(' OR ')}
            ORDER BY ${positions(r)}),
-        up AS (
-          INSERT INTO ${r.table} AS b (${[...keys, ...counts].join(', ')})
-          SELECT * FROM agg
-          ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${counts.map((c) => `${c} = b.${c} + EXCLUDED.${c}`).join(', ')}
-          RETURNING ${keys.map((k) => `b.${k}`).join(', ')}, b.${size})
-        SELECT ${keys.map((k) => `array_agg(up.${k})`).join(', ')}
-          INTO ${emptied.join(', ')}
-          FROM up WHERE up.${size} <= 0;
-        IF ${emptied[0]} IS NOT NULL THEN
-          DELETE FROM ${r.table} b
-           USING unnest(${emptied.join(', ')}) AS e(${keys.join(', ')})
-           WHERE ${keys.map((k) => `b.${k} = e.${k}`).join(' AND ')} AND b.${size} <= 0;
-        END IF;
+        up AS (${upsert(r.table, keys, 'agg')})${daily}
+        ${collect}${drop(r.table, keys, emptied)}${r.daily === undefined ? '' : drop(r.daily, dayKeys, dayEmptied)}
       END
     $fn$`;
 }
@@ -124,7 +159,7 @@ export function rollupFold(r: HourlyRollup): string {
 export function rollupRebuild(r: HourlyRollup): string {
   const keys = keyColumns(r);
   const counts = countColumns(r);
-  return `CREATE FUNCTION rebuild_${r.stem}() RETURNS void LANGUAGE plpgsql AS $fn$
+  return `CREATE OR REPLACE FUNCTION rebuild_${r.stem}() RETURNS void LANGUAGE plpgsql AS $fn$
       BEGIN
         WITH gone AS (
           DELETE FROM ${r.deltas}),
@@ -137,9 +172,44 @@ export function rollupRebuild(r: HourlyRollup): string {
            WHERE ${counts.map((c) => `b.${c} <> EXCLUDED.${c}`).join(' OR ')})
         DELETE FROM ${r.table} b
          WHERE NOT EXISTS (SELECT 1 FROM fresh f
-                            WHERE ${keys.map((k) => `f.${k} = b.${k}`).join(' AND ')});
+                            WHERE ${keys.map((k) => `f.${k} = b.${k}`).join(' AND ')});${r.daily === undefined ? '' : rebuildDaily(r, r.daily)}
       END
     $fn$`;
+}
+
+/** The daily copy regrouped from the (just rebuilt) hourly rows, writing only what differs. */
+function rebuildDaily(r: HourlyRollup, daily: string): string {
+  const keys = keyColumns(r).map((k) => (k === 'hour' ? 'day' : k));
+  const counts = countColumns(r);
+  return `
+        WITH fresh AS (
+          SELECT ${keys.map((k) => (k === 'day' ? `date_trunc('day', hour, 'UTC') AS day` : k)).join(', ')}, ${counts.map((c) => `sum(${c})::bigint AS ${c}`).join(', ')}
+            FROM ${r.table} GROUP BY ${positions(r)}),
+        up AS (
+          INSERT INTO ${daily} AS b (${[...keys, ...counts].join(', ')})
+          SELECT * FROM fresh ORDER BY ${positions(r)}
+          ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${counts.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+           WHERE ${counts.map((c) => `b.${c} <> EXCLUDED.${c}`).join(' OR ')})
+        DELETE FROM ${daily} b
+         WHERE NOT EXISTS (SELECT 1 FROM fresh f
+                            WHERE ${keys.map((k) => `f.${k} = b.${k}`).join(' AND ')});`;
+}
+
+/** CREATE TABLE of the rollup's daily copy and its day index. */
+export function dailyTable(r: HourlyRollup, daily: string): string[] {
+  const columns = [
+    `"tool_name" character varying(255) NOT NULL,`,
+    `"day" TIMESTAMP WITH TIME ZONE NOT NULL,`,
+    ...r.keys.map((k) => `"${k.column}" ${k.type} NOT NULL,`),
+    ...countColumns(r).map((c) => `"${c}" bigint NOT NULL,`),
+  ];
+  const pk = keyColumns(r).map((k) => `"${k === 'hour' ? 'day' : k}"`);
+  return [
+    `CREATE TABLE "${daily}" (
+      ${columns.join('\n      ')}
+      CONSTRAINT "PK_${daily}" PRIMARY KEY (${pk.join(', ')}))`,
+    `CREATE INDEX "idx_${daily}_day" ON "${daily}" ("day")`,
+  ];
 }
 
 /** Everything the rollup needs, in order; then `SELECT rebuild_<stem>()` fills it. */

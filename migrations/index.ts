@@ -9,6 +9,7 @@ import { LatencySketches1764000000007 } from './0007-latency-sketches.js';
 import { ToolRegistry1764000000008 } from './0008-tool-registry.js';
 import { ReportRollups1764000000009 } from './0009-report-rollups.js';
 import { RegistryGeneration1764000000010 } from './0010-registry-generation.js';
+import { LatencyDaily1764000000011 } from './0011-latency-daily.js';
 
 /** Every migration, in the order it must run. Append only; never reorder. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -22,4 +23,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ToolRegistry1764000000008,
   ReportRollups1764000000009,
   RegistryGeneration1764000000010,
+  LatencyDaily1764000000011,
 ];

@@ -17,6 +17,7 @@ import { ToolLatencyDelta } from './tool-latency-delta.js';
 import { ToolRegistryState } from './tool-registry-state.js';
 import { ToolRunsHourly } from './tool-runs-hourly.js';
 import { ToolRunsHourlyDelta } from './tool-runs-hourly-delta.js';
+import { ToolLatencyDaily } from './tool-latency-daily.js';
 
 export {
   Execution,
@@ -38,6 +39,7 @@ export {
   ToolRegistryState,
   ToolRunsHourly,
   ToolRunsHourlyDelta,
+  ToolLatencyDaily,
 };
 
 /** Every entity and view entity, for DataSource options. */
@@ -61,4 +63,5 @@ export const entities = [
   ToolRegistryState,
   ToolRunsHourly,
   ToolRunsHourlyDelta,
+  ToolLatencyDaily,
 ];
