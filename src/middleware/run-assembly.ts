@@ -245,16 +245,15 @@ export class RunAssembly {
     row.error = this.rows.optionalText(input.error);
     row.success = readBoolean(input.success, 'success', notes, callKey) ?? row.error === null;
     const given = readDuration(input.durationMs, 'durationMs', notes, callKey);
+    if (given !== null) {
+      row.durationMs = given;
+      return;
+    }
     const byClock =
       endedAt !== null && tool.startMs !== null ? endedAt.getTime() - tool.startMs : Number.NaN;
     const measured = performance.now() - tool.t0;
     row.durationMs =
-      given ??
-      (byClock >= 0
-        ? Math.round(byClock)
-        : Number.isFinite(measured)
-          ? Math.round(measured)
-          : null);
+      byClock >= 0 ? Math.round(byClock) : Number.isFinite(measured) ? Math.round(measured) : null;
   }
 
   recordModelCall(input: ModelCallInput): void {
