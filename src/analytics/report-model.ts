@@ -136,8 +136,9 @@ export async function buildReport(
     totals: {
       executions: num(t.executions ?? 0),
       successRate: num(t.rated ?? 0) === 0 ? null : num(t.successes) / num(t.rated),
-      toolRuns: num(t.tool_runs ?? 0),
-      tools: num(t.tools ?? 0),
+      // Every tool that ran in the window has a row in the tool table, with its runs.
+      toolRuns: toolRows.reduce((sum, row) => sum + row.total, 0),
+      tools: toolRows.length,
       ratings: num(t.ratings ?? 0),
       averageRating: optNum(t.avg_rating),
     },

@@ -16,23 +16,23 @@ export function selectTablesPresent(names: readonly string[]): Query {
  * rows (one per rating, not per run).
  */
 
-/** Headline numbers for the window: executions, successes, ratings. */
+/**
+ * Headline numbers for the window: executions, successes, ratings. (Tool runs and tools are the
+ * sums of the tool table's rows: buildReport adds them up instead of reading the rollup twice.)
+ */
 export function selectReportTotals(since: Date): Query {
   return {
     text: `WITH x AS (
              SELECT coalesce(sum(total), 0)::bigint AS executions, coalesce(sum(successes), 0)::bigint AS successes,
                     coalesce(sum(rated), 0)::bigint AS rated
-               FROM execution_outcomes_window($1, 'infinity')),
-           t AS (
-             SELECT coalesce(sum(runs), 0)::bigint AS tool_runs, count(DISTINCT tool_name) AS tools
-               FROM tool_runs_window($1, 'infinity'))
-           SELECT x.executions, x.successes, x.rated, t.tool_runs, t.tools,
+               FROM execution_outcomes_window($1, 'infinity'))
+           SELECT x.executions, x.successes, x.rated,
                   -- Ratings belong to the window of the execution they rate, not of when they came.
                   (SELECT count(*) FROM execution_feedback f JOIN executions e USING (execution_id)
                     WHERE e.created_at >= $1) AS ratings,
                   (SELECT avg(f.rating)::double precision FROM execution_feedback f JOIN executions e USING (execution_id)
                     WHERE e.created_at >= $1) AS avg_rating
-             FROM x, t`,
+             FROM x`,
     values: [since],
   };
 }
