@@ -18,7 +18,7 @@
 // (g) emit() of a tool:end carrying 1,000 arrays of 1,536 floats (the size walk stops at the cap)
 // Uses DATABASE_URL's server when set, else an embedded PostgreSQL with default settings.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { context, trace, type Span } from '@opentelemetry/api';
@@ -287,9 +287,15 @@ async function main(): Promise<void> {
   const spoolRoot = await mkdtemp(path.join(tmpdir(), 'dendrite-bench-spool-'));
   const store = await ExecutionStore.open({ connectionString: db.url });
   try {
+    // Figures from a shared machine mean little without its load: printed at the start and end.
+    const load = () =>
+      loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ');
+    const loadAtStart = loadavg()[0]!;
     console.log(
       `ingest benchmark${quick ? ' (--quick)' : ''} on ${db.source}: ${INGEST_RUNS} runs x 3 tool runs, ` +
-        `seed ${SEED_RUNS} runs, ${LATENCY_CALLS} latency calls per variant`,
+        `seed ${SEED_RUNS} runs, ${LATENCY_CALLS} latency calls per variant; load average ${load()}`,
     );
     await seed(store); // warm the pool and the server
     await truncate(store);
@@ -366,8 +372,11 @@ async function main(): Promise<void> {
       `added p99 ${round(added99)} µs with value masking on (target < 20: ${verdict(added99 < 20)}); ` +
         `added p50 ${round(added50)} vs OpenTelemetry ${round(otel50)} µs (target below: ${verdict(added50 < otel50)})`,
     );
+    console.log(`load average at the end: ${load()}`);
     console.log(
       JSON.stringify({
+        load_avg_1m_start: round(loadAtStart, 2),
+        load_avg_1m_end: round(loadavg()[0]!, 2),
         ingest_per_s: round(ingestPerS, 1),
         ingest_burst_per_s: round(burstPerS, 1),
         raw_per_s: round(rawPerS, 1),
