@@ -3,7 +3,7 @@ import { latencyWindowFunction, refreshFolding } from './0007-latency-sketches.j
 import { rollupDown, rollupUp, type HourlyRollup } from './hourly-rollup.js';
 
 /** Tool runs and successes per (tool, UTC hour). */
-const RUNS_ROLLUP: HourlyRollup = {
+export const RUNS_ROLLUP: HourlyRollup = {
   stem: 'tool_runs',
   table: 'tool_runs_hourly',
   deltas: 'tool_runs_hourly_deltas',
@@ -47,7 +47,7 @@ ${rows}
 }
 
 /** Rows of a table at the window's edges: created_at in [since, lo) or [hi, until). */
-const EDGES = `(x.created_at >= $1 AND x.created_at < least($3, $2)) OR (x.created_at >= $4 AND x.created_at < $2)`;
+export const EDGES = `(x.created_at >= $1 AND x.created_at < least($3, $2)) OR (x.created_at >= $4 AND x.created_at < $2)`;
 
 /**
  * tool_runs_window(since, until, tools): runs and successes per (tool, UTC hour) in [since,

@@ -10,6 +10,7 @@ import { ToolRegistry1764000000008 } from './0008-tool-registry.js';
 import { ReportRollups1764000000009 } from './0009-report-rollups.js';
 import { RegistryGeneration1764000000010 } from './0010-registry-generation.js';
 import { LatencyDaily1764000000011 } from './0011-latency-daily.js';
+import { RunsDaily1764000000012 } from './0012-runs-daily.js';
 
 /** Every migration, in the order it must run. Append only; never reorder. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -24,4 +25,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ReportRollups1764000000009,
   RegistryGeneration1764000000010,
   LatencyDaily1764000000011,
+  RunsDaily1764000000012,
 ];

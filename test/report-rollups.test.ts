@@ -150,6 +150,8 @@ describe('report rollups equal a scan of the rows', () => {
       now - 90_000,
       hour - 2 * HOUR + 1,
       hour - 26 * HOUR - 1,
+      Math.floor(now / DAY) * DAY - 2 * DAY,
+      Math.floor(now / DAY) * DAY - 4 * DAY + 5 * HOUR + 1,
       now + HOUR,
     ].map((t) => new Date(t));
   }
@@ -227,6 +229,26 @@ describe('report rollups equal a scan of the rows', () => {
           plain(await rows(client, scan.intents(since)), intentKeys),
         );
       }
+      // Bounded windows [since, until): per-tool sums of both window functions equal a scan.
+      for (const since of timeZone === 'UTC' ? starts() : [])
+        for (const until of starts())
+          if (until > since) {
+            const scanned = await rows(client, {
+              text: `SELECT tool_name, count(*)::bigint AS runs, count(*) FILTER (WHERE success)::bigint AS successes
+                       FROM tool_executions WHERE created_at >= $1 AND created_at < $2
+                      GROUP BY 1 ORDER BY 1`,
+              values: [since, until],
+            });
+            for (const fn of [
+              `SELECT tool_name, runs, successes FROM tool_runs_totals($1, $2) ORDER BY 1`,
+              `SELECT tool_name, sum(runs)::bigint AS runs, sum(successes)::bigint AS successes
+                 FROM tool_runs_window($1, $2) GROUP BY 1 ORDER BY 1`,
+            ])
+              expect(
+                await rows(client, { text: fn, values: [since, until] }),
+                `${since.toISOString()} until ${until.toISOString()}: ${fn.slice(0, 60)}`,
+              ).toEqual(scanned);
+          }
       // In a zone offset by a fraction of an hour the page's buckets split UTC hours (documented).
       if (timeZone !== 'Asia/Kolkata') await expectToolSeries(client, timeZone);
       const intentKeys = ['intent', 'total', 'successes'];
@@ -269,16 +291,21 @@ describe('report rollups equal a scan of the rows', () => {
     await store.updateStatistics();
     const folded = await pool.query('SELECT count(*)::int AS n FROM tool_runs_hourly_deltas');
     expect(folded.rows[0].n).toBe(0);
-    // Emptied hours leave the rollup; what stays equals a regrouping of the rows.
-    const rollup = await pool.query(
-      `SELECT tool_name, hour, runs, successes FROM tool_runs_hourly ORDER BY 1, 2`,
-    );
-    const direct = await pool.query(
-      `SELECT tool_name, date_trunc('hour', created_at, 'UTC') AS hour, count(*) AS runs,
-              count(*) FILTER (WHERE success) AS successes
-         FROM tool_executions GROUP BY 1, 2 ORDER BY 1, 2`,
-    );
-    expect(rollup.rows).toEqual(direct.rows);
+    // Emptied hours and days leave the rollups; what stays equals a regrouping of the rows.
+    for (const [table, unit] of [
+      ['tool_runs_hourly', 'hour'],
+      ['tool_runs_daily', 'day'],
+    ] as const) {
+      const rollup = await pool.query(
+        `SELECT tool_name, ${unit}, runs, successes FROM ${table} ORDER BY 1, 2`,
+      );
+      const direct = await pool.query(
+        `SELECT tool_name, date_trunc('${unit}', created_at, 'UTC') AS ${unit}, count(*) AS runs,
+                count(*) FILTER (WHERE success) AS successes
+           FROM tool_executions GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
+      expect(rollup.rows, table).toEqual(direct.rows);
+    }
     await pool.query('DELETE FROM tool_executions WHERE created_at < $1', [
       new Date(now - 3 * DAY + 5 * 60_000),
     ]);

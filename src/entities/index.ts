@@ -18,6 +18,7 @@ import { ToolRegistryState } from './tool-registry-state.js';
 import { ToolRunsHourly } from './tool-runs-hourly.js';
 import { ToolRunsHourlyDelta } from './tool-runs-hourly-delta.js';
 import { ToolLatencyDaily } from './tool-latency-daily.js';
+import { ToolRunsDaily } from './tool-runs-daily.js';
 
 export {
   Execution,
@@ -40,6 +41,7 @@ export {
   ToolRunsHourly,
   ToolRunsHourlyDelta,
   ToolLatencyDaily,
+  ToolRunsDaily,
 };
 
 /** Every entity and view entity, for DataSource options. */
@@ -64,4 +66,5 @@ export const entities = [
   ToolRunsHourly,
   ToolRunsHourlyDelta,
   ToolLatencyDaily,
+  ToolRunsDaily,
 ];

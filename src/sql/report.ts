@@ -45,9 +45,8 @@ export function selectReportTotals(since: Date): Query {
 export function selectToolReport(since: Date, z: number): Query {
   return {
     text: `WITH t AS (
-             SELECT tool_name, sum(runs)::double precision AS n, sum(successes)::double precision AS s
-               FROM tool_runs_window($1, 'infinity')
-              GROUP BY tool_name),
+             SELECT tool_name, runs::double precision AS n, successes::double precision AS s
+               FROM tool_runs_totals($1, 'infinity')),
            -- Latency from the hourly sketches (within 1% of percentile_cont; whole UTC hours).
            l AS (
              SELECT tool_name, p50_ms AS p50, p95_ms AS p95
