@@ -9,10 +9,19 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * v4's random bits and variant are kept, its first 48 bits become the timestamp, its version 7.
  */
 export function newId(): string {
-  const random = randomUUID();
-  const ms = Date.now().toString(16).padStart(12, '0');
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${random.slice(15)}`;
+  const now = Date.now();
+  if (now !== prefixMs) {
+    const ms = now.toString(16).padStart(12, '0');
+    prefix = `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7`;
+    prefixMs = now;
+  }
+  return prefix + randomUUID().slice(15);
 }
+
+// The timestamp part of the ids of the current millisecond: built once per millisecond rather
+// than per id (several ids per run share it; half the cost of an id). A cache, not shared state.
+let prefixMs = -1;
+let prefix = '';
 
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_RE.test(value);
