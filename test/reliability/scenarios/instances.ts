@@ -100,7 +100,18 @@ export async function manyInstances(options: {
         ranInProcesses.length === fires.rows.length - notOk,
         `${fires.rows.length} fires recorded, ${ranInProcesses.length} finished in the processes`,
       );
-      expectFigure(problems, notOk === 0, `${notOk} fires not succeeded`);
+      if (notOk > 0) {
+        const failed = await poolOf(store).query<{
+          job_name: string;
+          status: string;
+          error: string;
+        }>(
+          `SELECT job_name, status, error::text AS error FROM job_runs
+            WHERE trigger = 'scheduled' AND status <> 'succeeded' LIMIT 3`,
+        );
+        const why = failed.rows.map((r) => `${r.job_name} ${r.status}: ${r.error}`).join('; ');
+        expectFigure(problems, false, `${notOk} fires not succeeded (${why})`);
+      }
       // Every second of the run has its hourly-statistics fire: none missed by all three.
       const seconds = fires.rows
         .filter((r) => r.job_name === 'hourly-statistics')
