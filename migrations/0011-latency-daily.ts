@@ -1,10 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { REFRESH_LOCK } from './0002-learning-loop.js';
 import { LATENCY_ROLLUP, latencyWindowFunction } from './0007-latency-sketches.js';
-import { dailyTable, rollupFold, rollupRebuild, type HourlyRollup } from './hourly-rollup.js';
+import { dailyLevelDown, dailyLevelUp } from './hourly-rollup.js';
 
 const DAILY = 'tool_latency_daily';
-const LATENCY_WITH_DAILY: HourlyRollup = { ...LATENCY_ROLLUP, daily: DAILY };
 const WINDOW_SIGNATURE = 'tool_latency_window(timestamptz, timestamptz, varchar[], boolean)';
 
 /**
@@ -21,12 +20,7 @@ export class LatencyDaily1764000000011 implements MigrationInterface {
     await q.query(`SET LOCAL lock_timeout = '30s'`);
     // No refresh may fold between the fill below and the new fold taking over.
     await q.query(`SELECT pg_advisory_xact_lock(${REFRESH_LOCK})`);
-    for (const statement of dailyTable(LATENCY_ROLLUP, DAILY)) await q.query(statement);
-    await q.query(rollupFold(LATENCY_WITH_DAILY));
-    await q.query(rollupRebuild(LATENCY_WITH_DAILY));
-    await q.query(`INSERT INTO ${DAILY} (tool_name, day, bucket, count)
-      SELECT tool_name, date_trunc('day', hour, 'UTC'), bucket, sum(count)::bigint
-        FROM tool_latency_buckets GROUP BY 1, 2, 3 HAVING sum(count) > 0 ORDER BY 1, 2, 3`);
+    for (const statement of dailyLevelUp(LATENCY_ROLLUP, DAILY)) await q.query(statement);
     await q.query(`DROP FUNCTION ${WINDOW_SIGNATURE}`);
     await q.query(latencyWindowFunction('tool_latency_window', null, DAILY));
   }
@@ -34,8 +28,6 @@ export class LatencyDaily1764000000011 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS ${WINDOW_SIGNATURE}`);
     await q.query(latencyWindowFunction('tool_latency_window', null));
-    await q.query(rollupFold(LATENCY_ROLLUP));
-    await q.query(rollupRebuild(LATENCY_ROLLUP));
-    await q.query(`DROP TABLE IF EXISTS "${DAILY}"`);
+    for (const statement of dailyLevelDown(LATENCY_ROLLUP, DAILY)) await q.query(statement);
   }
 }

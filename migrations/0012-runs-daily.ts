@@ -1,10 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { REFRESH_LOCK } from './0002-learning-loop.js';
 import { EDGES, RUNS_ROLLUP } from './0009-report-rollups.js';
-import { dailyTable, rollupFold, rollupRebuild, type HourlyRollup } from './hourly-rollup.js';
+import { dailyLevelDown, dailyLevelUp } from './hourly-rollup.js';
 
 const DAILY = 'tool_runs_daily';
-const RUNS_WITH_DAILY: HourlyRollup = { ...RUNS_ROLLUP, daily: DAILY };
 
 /**
  * tool_runs_totals(since, until, tools): runs and successes per tool in [since, until), exact, as
@@ -55,19 +54,12 @@ export class RunsDaily1764000000012 implements MigrationInterface {
     await q.query(`SET LOCAL lock_timeout = '30s'`);
     // No refresh may fold between the fill below and the new fold taking over.
     await q.query(`SELECT pg_advisory_xact_lock(${REFRESH_LOCK})`);
-    for (const statement of dailyTable(RUNS_ROLLUP, DAILY)) await q.query(statement);
-    await q.query(rollupFold(RUNS_WITH_DAILY));
-    await q.query(rollupRebuild(RUNS_WITH_DAILY));
-    await q.query(`INSERT INTO ${DAILY} (tool_name, day, runs, successes)
-      SELECT tool_name, date_trunc('day', hour, 'UTC'), sum(runs)::bigint, sum(successes)::bigint
-        FROM tool_runs_hourly GROUP BY 1, 2 HAVING sum(runs) > 0 ORDER BY 1, 2`);
+    for (const statement of dailyLevelUp(RUNS_ROLLUP, DAILY)) await q.query(statement);
     await q.query(TOTALS);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS tool_runs_totals(timestamptz, timestamptz, varchar[])`);
-    await q.query(rollupFold(RUNS_ROLLUP));
-    await q.query(rollupRebuild(RUNS_ROLLUP));
-    await q.query(`DROP TABLE IF EXISTS "${DAILY}"`);
+    for (const statement of dailyLevelDown(RUNS_ROLLUP, DAILY)) await q.query(statement);
   }
 }

@@ -195,6 +195,25 @@ function rebuildDaily(r: HourlyRollup, daily: string): string {
                             WHERE ${keys.map((k) => `f.${k} = b.${k}`).join(' AND ')});`;
 }
 
+/**
+ * Adds a daily copy to an existing rollup: its table, the fold and rebuild that keep it, and its
+ * rows regrouped from the hours. Run under the refresh lock, so no fold slips in between.
+ */
+export function dailyLevelUp(r: HourlyRollup, daily: string): string[] {
+  const withDaily: HourlyRollup = { ...r, daily };
+  return [
+    ...dailyTable(r, daily),
+    rollupFold(withDaily),
+    rollupRebuild(withDaily),
+    rebuildDaily(r, daily),
+  ];
+}
+
+/** Removes a daily copy: the fold and rebuild of the hours alone, the table dropped. */
+export function dailyLevelDown(r: HourlyRollup, daily: string): string[] {
+  return [rollupFold(r), rollupRebuild(r), `DROP TABLE IF EXISTS "${daily}"`];
+}
+
 /** CREATE TABLE of the rollup's daily copy and its day index. */
 export function dailyTable(r: HourlyRollup, daily: string): string[] {
   const columns = [
