@@ -104,10 +104,29 @@ function topIndexes(scores: Float64Array, limit: number): number[] {
   return top;
 }
 
+/**
+ * A one-dimensional float8 array in PostgreSQL's binary format (array_send): ndim, has-nulls flag,
+ * element type, then per dimension its size and lower bound, then per element a length (8, or -1
+ * for NULL) and the big-endian double. Null or empty when it is not such an array.
+ */
+function decodeVector(bytes: Buffer | null): Float64Array | null {
+  if (bytes === null || bytes.length < 20) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getInt32(0) !== 1) return null;
+  const size = view.getInt32(12);
+  if (bytes.length !== 20 + size * 12) return null;
+  const out = new Float64Array(size);
+  for (let i = 0, at = 20; i < size; i++, at += 12) {
+    if (view.getInt32(at) !== 8) return null;
+    out[i] = view.getFloat64(at + 4);
+  }
+  return out;
+}
+
 function buildGroups(rows: Row[]): Map<number, Group> {
-  const byDimension = new Map<number, { names: string[]; vectors: number[][] }>();
+  const byDimension = new Map<number, { names: string[]; vectors: Float64Array[] }>();
   for (const row of rows) {
-    const vector = row.embedding as number[] | null;
+    const vector = decodeVector((row.embedding ?? null) as Buffer | null);
     if (vector === null || vector.length === 0) continue;
     let entry = byDimension.get(vector.length);
     if (entry === undefined) byDimension.set(vector.length, (entry = { names: [], vectors: [] }));

