@@ -112,14 +112,13 @@ export function selectScoredCandidates(
 
 /**
  * Runs and successes of the named tools in [since, until): stage 2's recent window. Exact, from
- * the hourly rollup (migration 0009's tool_runs_window: whole UTC hours from tool_runs_hourly and
- * its pending deltas, the two edge hours from rows), so the cost is hours x candidates, not runs.
+ * the rollups (tool_runs_totals, migration 0012: whole UTC days from tool_runs_daily, other whole
+ * hours from tool_runs_hourly, pending deltas, edge rows), so the cost grows with days and hours x
+ * candidates, not with runs.
  */
 export function selectWindowCounts(names: readonly string[], since: Date, until: Date): Query {
   return {
-    text: `SELECT tool_name, sum(runs)::bigint AS total, sum(successes)::bigint AS successes
-             FROM tool_runs_window($2, $3, $1::varchar[])
-            GROUP BY tool_name`,
+    text: `SELECT tool_name, runs AS total, successes FROM tool_runs_totals($2, $3, $1::varchar[])`,
     values: [names, since, until],
   };
 }
