@@ -149,6 +149,23 @@ describe('discoverTools: retrieval, ranking, choice', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('chosen: deep_search_tool');
     expect(text.stdout).toContain('archived: skipped');
+    const tuned = await cli(
+      ['discover', 'Search the web', '--window-days', '14', '--explore', '--json'],
+      { env },
+    );
+    expect(tuned.code, tuned.stderr).toBe(0);
+    const ranked = (
+      JSON.parse(tuned.stdout) as {
+        candidates: Array<{ ranking: { windowDays: number | null; optimistic: number | null } }>;
+      }
+    ).candidates.filter((c) => c.ranking !== null);
+    expect(ranked.length).toBeGreaterThan(0);
+    for (const c of ranked) {
+      expect(c.ranking.windowDays).toBe(14);
+      expect(c.ranking.optimistic).not.toBeNull();
+    }
+    const badWindow = await cli(['discover', 'Search the web', '--window-days', '0'], { env });
+    expect(badWindow.code).toBe(2);
     const empty = await cli(['discover', '  '], { env });
     expect(empty.code).not.toBe(0);
     expect(empty.stderr).toContain('goal must be a non-empty string');

@@ -12,21 +12,39 @@ export function registerDiscoverCommand(program: Command, io: CliIo): void {
       'find registered tools for a goal: text search in PostgreSQL, then ranked by what has worked',
     )
     .option('--limit <n>', 'how many ranked candidates to choose from', wholeNumber(1, 100), 5)
-    .option('--candidates <n>', 'how many candidates to retrieve', wholeNumber(1, 1000), 20);
+    .option('--candidates <n>', 'how many candidates to retrieve', wholeNumber(1, 1000), 20)
+    .option(
+      '--window-days <n>',
+      'judge tools on their runs of the last n days only (default: all history)',
+      wholeNumber(1, 3650),
+    )
+    .option(
+      '--explore',
+      'optimism for little-tried tools (Wilson upper bound) and trial runs for new ones',
+    );
   addJsonOption(addDatabaseOptions(command));
   examples(command, [
     'dendrite-history discover "Search the web for solid-state batteries"',
     'dendrite-history discover "calc" --json',
+    'dendrite-history discover "summarize this report" --window-days 14 --explore',
   ]);
   command.action(
     async (
       goal: string,
-      opts: DatabaseChoice & { limit: number; candidates: number; json?: boolean },
+      opts: DatabaseChoice & {
+        limit: number;
+        candidates: number;
+        windowDays?: number;
+        explore?: boolean;
+        json?: boolean;
+      },
     ) => {
       await withStore(io, opts, async (store) => {
         const result = await store.discoverTools(goal, {
           limit: opts.limit,
           candidates: opts.candidates,
+          ...(opts.windowDays === undefined ? {} : { windowDays: opts.windowDays }),
+          ...(opts.explore === true ? { explore: true } : {}),
         });
         if (opts.json) return printJson(io, result);
         io.out(
