@@ -75,6 +75,11 @@ export function selectTools(status: string | null, limit: number): Query {
   };
 }
 
+/** One registered tool's row. */
+export function selectTool(name: string): Query {
+  return { text: `SELECT ${TOOL_COLUMNS} FROM tools WHERE name = $1`, values: [name] };
+}
+
 /** The row of one tool, locked for a status change. */
 export function lockTool(name: string): Query {
   return {

@@ -60,13 +60,3 @@ export function selectToolCreations(toolName: string): Query {
     values: [toolName],
   };
 }
-
-/** A tool's entry in the registry (migration 0008), if registered. */
-export function selectToolRegistryEntry(toolName: string): Query {
-  return {
-    text: `SELECT status, promoted, origin, version, creation_event_id, description, created_at, updated_at
-             FROM tools
-            WHERE name = $1`,
-    values: [toolName],
-  };
-}

@@ -1,3 +1,4 @@
+import type { ToolRecord, ToolStatus } from '../discovery/types.js';
 import type { JsonValue } from '../json/sanitize.js';
 import type { Row } from './database.js';
 import type {
@@ -119,5 +120,23 @@ export function toJobRun(row: Row): JobRunRecord {
     leaseExpiresAt: row.lease_expires_at as Date,
     summary: orNull<JsonValue>(row.summary),
     error: orNull<string>(row.error),
+  };
+}
+
+/** A `tools` row (TOOL_COLUMNS, plus `registered` when listed beside history-only names). */
+export function toTool(row: Row): ToolRecord {
+  return {
+    name: row.name as string,
+    description: row.description as string,
+    parameters: (row.parameters ?? null) as JsonValue | null,
+    status: row.status as ToolStatus,
+    promoted: row.promoted as boolean,
+    origin: (row.origin ?? null) as ToolRecord['origin'],
+    creationEventId: row.creation_event_id == null ? null : toNumber(row.creation_event_id),
+    version: row.version == null ? null : toNumber(row.version),
+    hasEmbedding: row.has_embedding as boolean,
+    registered: row.registered !== false,
+    createdAt: (row.created_at ?? null) as Date | null,
+    updatedAt: (row.updated_at ?? null) as Date | null,
   };
 }

@@ -32,7 +32,7 @@ import {
   upsertTools,
 } from '../sql/registry.js';
 import type { Row, StoreDatabase } from './database.js';
-import { toNumber, toRecommendation } from './mappers.js';
+import { toNumber, toRecommendation, toTool } from './mappers.js';
 import type { RecommendationRecord } from './types.js';
 import { describe, optionalName, requireCount, requireName } from './validate.js';
 
@@ -46,23 +46,6 @@ const ACTION_STATUS: Record<string, { status: ToolStatus; promoted: boolean } | 
   deprecate: { status: 'deprecated', promoted: false },
   promote: { status: 'active', promoted: true },
 };
-
-function toTool(row: Row): ToolRecord {
-  return {
-    name: row.name as string,
-    description: row.description as string,
-    parameters: (row.parameters ?? null) as JsonValue | null,
-    status: row.status as ToolStatus,
-    promoted: row.promoted as boolean,
-    origin: (row.origin ?? null) as ToolRecord['origin'],
-    creationEventId: row.creation_event_id == null ? null : toNumber(row.creation_event_id),
-    version: row.version == null ? null : toNumber(row.version),
-    hasEmbedding: row.has_embedding as boolean,
-    registered: row.registered !== false,
-    createdAt: (row.created_at ?? null) as Date | null,
-    updatedAt: (row.updated_at ?? null) as Date | null,
-  };
-}
 
 function toChange(row: Row): ToolStatusChangeRecord {
   return {

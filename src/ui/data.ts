@@ -21,10 +21,11 @@ import {
   selectToolCreations,
   selectToolErrors,
   selectToolRecentRuns,
-  selectToolRegistryEntry,
   selectToolSeries,
 } from '../sql/ui-tools.js';
-import type { ToolOrigin, ToolStatus, ToolStatusChangeRecord } from '../discovery/types.js';
+import type { ToolRecord, ToolStatusChangeRecord } from '../discovery/types.js';
+import { selectTool } from '../sql/registry.js';
+import { toTool } from '../store/mappers.js';
 import { wilsonInterval } from '../stats/wilson.js';
 import type { ExecutionStore } from '../store/execution-store.js';
 import { internalsOf } from '../store/internal.js';
@@ -99,18 +100,6 @@ export interface ToolRecentRun {
   createdAt: Date;
 }
 
-/** A tool's registry entry as the tool page shows it. */
-export interface ToolRegistryEntry {
-  status: ToolStatus;
-  promoted: boolean;
-  origin: ToolOrigin;
-  version: number;
-  creationEventId: number | null;
-  description: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 export interface ToolDetail {
   toolName: string;
   /** From tool_statistics, as of its last refresh; null when the tool has none yet. */
@@ -122,7 +111,7 @@ export interface ToolDetail {
   recommendations: RecommendationRecord[];
   creations: ToolCreation[];
   /** Null when the tool is not in the registry. */
-  registry: ToolRegistryEntry | null;
+  registry: ToolRecord | null;
   /** Its status changes, newest first: who or what changed it, and why. */
   statusChanges: ToolStatusChangeRecord[];
 }
@@ -262,7 +251,7 @@ export function storeData(store: ExecutionStore): UiData {
           read(selectToolRecentRuns(toolName, 20), 'tool runs'),
           store.listRecommendations({ toolName, limit: 50 }),
           read(selectToolCreations(toolName), 'tool creations'),
-          read(selectToolRegistryEntry(toolName), 'tool registry'),
+          read(selectTool(toolName), 'tool registry'),
           store.listToolStatusChanges({ toolName, limit: 20 }),
         ]);
       const entry = registry[0];
@@ -314,19 +303,7 @@ export function storeData(store: ExecutionStore): UiData {
           metadata: (r.metadata as JsonValue) ?? {},
           createdAt: date(r.created_at),
         })),
-        registry:
-          entry === undefined
-            ? null
-            : {
-                status: entry.status as ToolStatus,
-                promoted: entry.promoted === true,
-                origin: entry.origin as ToolOrigin,
-                version: num(entry.version),
-                creationEventId: optNum(entry.creation_event_id),
-                description: entry.description as string,
-                createdAt: date(entry.created_at),
-                updatedAt: date(entry.updated_at),
-              },
+        registry: entry === undefined ? null : toTool(entry),
         statusChanges: changes,
       };
     },

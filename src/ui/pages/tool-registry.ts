@@ -1,5 +1,4 @@
-import type { ToolStatus, ToolStatusChangeRecord } from '../../discovery/types.js';
-import type { ToolRegistryEntry } from '../data.js';
+import type { ToolRecord, ToolStatus, ToolStatusChangeRecord } from '../../discovery/types.js';
 import { html, timeTag, type Html } from '../html.js';
 
 const STATUS_CLASS: Record<ToolStatus, string> = {
@@ -53,10 +52,7 @@ function statusChanges(changes: ToolStatusChangeRecord[]): Html {
  * The tool's entry in the registry (migration 0008): status, origin, version, and who changed its
  * status when and why. A tool seen in history but never registered says so.
  */
-export function registrySection(
-  entry: ToolRegistryEntry | null,
-  changes: ToolStatusChangeRecord[],
-): Html {
+export function registrySection(entry: ToolRecord | null, changes: ToolStatusChangeRecord[]): Html {
   return html`<h2>Registry</h2>
     <div class="card table-wrap" id="registry">
       ${
@@ -72,14 +68,14 @@ export function registrySection(
               <dd>${statusBadge(entry.status, entry.promoted)}</dd>
               <dt>origin</dt>
               <dd>
-                ${entry.origin}${
+                ${entry.origin ?? '–'}${
                   entry.creationEventId === null
                     ? ''
                     : html` (creation event #${entry.creationEventId})`
                 }
               </dd>
               <dt>version</dt>
-              <dd>${entry.version}</dd>
+              <dd>${entry.version ?? '–'}</dd>
               <dt>registered</dt>
               <dd>${timeTag(entry.createdAt)} · updated ${timeTag(entry.updatedAt)}</dd>
               <dt>description</dt>
