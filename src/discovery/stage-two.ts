@@ -1,4 +1,4 @@
-import { wilsonLowerBound } from '../stats/wilson.js';
+import { DEFAULT_PRIOR, wilsonLowerBound } from '../stats/wilson.js';
 import type { Query } from '../sql/query.js';
 import { selectWindowCounts } from '../sql/discovery.js';
 import type { RankToolsOptions, RankedTool } from '../store/types.js';
@@ -7,9 +7,9 @@ import type { DiscoveryCandidate, RetrievalMethod, ToolOrigin, ToolStatus } from
 
 type Row = Record<string, unknown>;
 const DAY_MS = 86_400_000;
-/** rankTools' default prior (one success, one failure) and z: the same bound over a window. */
-const PRIOR_SUCCESSES = 1;
-const PRIOR_FAILURES = 1;
+/** rankTools' default prior and z: the same bound over a window. */
+const PRIOR_SUCCESSES = DEFAULT_PRIOR.successes;
+const PRIOR_FAILURES = DEFAULT_PRIOR.failures;
 
 /** What stage 1 found for one tool. */
 export interface Found {

@@ -1,5 +1,7 @@
 /** z for a two-sided 95% interval. */
 export const Z_95 = 1.959963984540054;
+/** The default Beta prior of tool ranking, as pseudo runs: one success, one failure (uniform). */
+export const DEFAULT_PRIOR = { successes: 1, failures: 1 } as const;
 
 /** A [low, high] bound on a success rate. */
 export type Interval = [low: number, high: number];

@@ -10,7 +10,7 @@ import {
 import { selectRankedTools } from '../sql/ranking.js';
 import { callRecomputeToolStatistics } from '../sql/statistics.js';
 import { selectLatencyWindow } from '../sql/latency.js';
-import { Z_95 } from '../stats/wilson.js';
+import { DEFAULT_PRIOR, Z_95 } from '../stats/wilson.js';
 import type { StoreDatabase } from './database.js';
 import { toExecution, toNumber, toPerformance, toRankedTool, toStatistics } from './mappers.js';
 import type {
@@ -129,8 +129,18 @@ export class StoreReads {
       );
     const names = candidates.map((c, i) => requireName(c, `candidates[${i}]`, 255));
     const limit = requireCount(options.limit ?? 5, 'limit', 1, 10_000);
-    const a = requireFinite(options.priorSuccesses ?? 1, 'priorSuccesses', 0, 1e6);
-    const b = requireFinite(options.priorFailures ?? 1, 'priorFailures', 0, 1e6);
+    const a = requireFinite(
+      options.priorSuccesses ?? DEFAULT_PRIOR.successes,
+      'priorSuccesses',
+      0,
+      1e6,
+    );
+    const b = requireFinite(
+      options.priorFailures ?? DEFAULT_PRIOR.failures,
+      'priorFailures',
+      0,
+      1e6,
+    );
     const z = requireFinite(options.z ?? Z_95, 'z', 0, 10);
     if (names.length === 0) return [];
     const rows = await this.db.rows(selectRankedTools(names, limit, a, b, z), 'rankTools');
