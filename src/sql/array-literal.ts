@@ -8,37 +8,36 @@
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPE = /["\\]/g;
 
-/** `{"a","b\"c",NULL}`: text elements always quoted, `"` and `\` escaped, null as NULL. */
-export function textArray<T>(rows: readonly T[], pick: (row: T) => string | null): string {
+/** `{e1,e2,NULL}`: each picked value written by `element`, null (or undefined) as NULL. */
+function literal<T, V>(
+  rows: readonly T[],
+  pick: (row: T) => V | null,
+  element: (value: V) => string,
+): string {
   const parts = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const v = pick(rows[i]!);
-    parts[i] =
-      v === null || v === undefined
-        ? 'NULL'
-        : `"${NEEDS_ESCAPE.test(v) ? v.replace(ESCAPE, '\\$&') : v}"`;
+    parts[i] = v === null || v === undefined ? 'NULL' : element(v);
   }
   return `{${parts.join(',')}}`;
+}
+
+/** Text always quoted, `"` and `\` escaped. */
+const quoted = (v: string): string => `"${NEEDS_ESCAPE.test(v) ? v.replace(ESCAPE, '\\$&') : v}"`;
+
+/** `{"a","b\"c",NULL}` for text, varchar, uuid and json columns. */
+export function textArray<T>(rows: readonly T[], pick: (row: T) => string | null): string {
+  return literal(rows, pick, quoted);
 }
 
 /** `{1,NULL,3}` for integer/bigint columns (a non-integer is refused by the server, as before). */
 export function numberArray<T>(rows: readonly T[], pick: (row: T) => number | null): string {
-  const parts = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const v = pick(rows[i]!);
-    parts[i] = v === null || v === undefined ? 'NULL' : String(v);
-  }
-  return `{${parts.join(',')}}`;
+  return literal(rows, pick, String);
 }
 
 /** `{t,f,NULL}` for boolean columns. */
 export function booleanArray<T>(rows: readonly T[], pick: (row: T) => boolean | null): string {
-  const parts = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const v = pick(rows[i]!);
-    parts[i] = v === null || v === undefined ? 'NULL' : v ? 't' : 'f';
-  }
-  return `{${parts.join(',')}}`;
+  return literal(rows, pick, (v) => (v ? 't' : 'f'));
 }
 
 /**
@@ -59,10 +58,5 @@ export function timestampText(d: Date): string {
 
 /** `{"2026-11-28T06:00:00.123Z",NULL}` for timestamptz columns. */
 export function timestampArray<T>(rows: readonly T[], pick: (row: T) => Date | null): string {
-  const parts = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const v = pick(rows[i]!);
-    parts[i] = v === null || v === undefined ? 'NULL' : `"${timestampText(v)}"`;
-  }
-  return `{${parts.join(',')}}`;
+  return literal(rows, pick, (v) => `"${timestampText(v)}"`);
 }
