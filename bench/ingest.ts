@@ -5,8 +5,9 @@
 //
 // (a) executions/s logged through attachExecutionHistory (reference Orchestrator, 3 tool runs each),
 //     the producer pacing itself on the handle's queue; also the unpaced burst, which spools
-// (b) the same rows written by the fastest raw path: unnest bulk INSERTs straight through pg, two
-//     connections at once like the writer
+// (b) the same rows written by the fastest raw path: unnest bulk INSERTs straight through pg, both
+//     tables in one statement per batch, two connections at once like the writer (also printed:
+//     the usual BEGIN + INSERT + INSERT + COMMIT, four round trips per batch)
 //     ((b) and (a) each write 2,000 untimed runs first, so both are timed with warm code)
 // (c) the seed's way: one awaited INSERT per call
 // (d) p50/p99 that attaching the middleware adds to process()
@@ -35,7 +36,11 @@ import {
   newId,
   type ExecutionHistory,
 } from '../src/index.js';
-import { bulkInsertExecutions, bulkInsertToolExecutions } from '../src/sql/executions.js';
+import {
+  bulkInsertExecutions,
+  bulkInsertRuns,
+  bulkInsertToolExecutions,
+} from '../src/sql/executions.js';
 import type { ExecutionRow, ToolExecutionRow } from '../src/schema/rows.js';
 import { benchDatabase } from './lib/database.js';
 import { maskingCost, sizeWalkCost } from './lib/payload-cost.js';
@@ -135,10 +140,16 @@ function rawRows(n: number): Array<{ execution: ExecutionRow; tools: ToolExecuti
 }
 
 /**
- * (b) Prepared rows, unnest bulk INSERTs in one transaction per batch, batches as large as the
- * writer's largest and as many connections at once as it uses (two): the raw path at its best.
+ * (b) Prepared rows, unnest bulk INSERTs, batches as large as the writer's largest and as many
+ * connections at once as it uses (two): the raw path at its best. `one`: both tables in one
+ * statement (one round trip, the writer's own statement); `four`: BEGIN, one INSERT per table,
+ * COMMIT (four round trips, the usual way; printed for comparison).
  */
-async function raw(store: ExecutionStore, runs = INGEST_RUNS): Promise<number> {
+async function raw(
+  store: ExecutionStore,
+  runs = INGEST_RUNS,
+  statements: 'one' | 'four' = 'one',
+): Promise<number> {
   const units = rawRows(runs);
   // The writer's largest batch (it grows to 4x batchSize when behind): the raw path's best case.
   const perBatch = (4 * BATCH_ROWS) / 4;
@@ -149,8 +160,15 @@ async function raw(store: ExecutionStore, runs = INGEST_RUNS): Promise<number> {
       for (let i = next; i < units.length; i = next) {
         next += perBatch;
         const slice = units.slice(i, i + perBatch);
-        const e = bulkInsertExecutions(slice.map((u) => u.execution));
-        const t = bulkInsertToolExecutions(slice.flatMap((u) => u.tools));
+        const executions = slice.map((u) => u.execution);
+        const tools = slice.flatMap((u) => u.tools);
+        if (statements === 'one') {
+          const q = bulkInsertRuns(executions, tools);
+          await client.query(q.text, q.values);
+          continue;
+        }
+        const e = bulkInsertExecutions(executions);
+        const t = bulkInsertToolExecutions(tools);
         await client.query('BEGIN');
         await client.query(e.text, e.values);
         await client.query(t.text, t.values);
@@ -304,10 +322,18 @@ async function main(): Promise<void> {
     await truncate(store);
     // Both paths warmed the same way first (JIT, pool, server caches); then each timed once.
     await raw(store, WARM_RUNS);
+    await raw(store, WARM_RUNS, 'four');
     await ingest(store, path.join(spoolRoot, 'warm'), true, WARM_RUNS);
     await truncate(store);
     const rawPerS = await raw(store);
-    console.log(`(b) raw unnest bulk INSERT via pg:    ${round(rawPerS, 0)} executions/s`);
+    console.log(
+      `(b) raw unnest bulk INSERT via pg, one statement per batch: ${round(rawPerS, 0)} executions/s`,
+    );
+    await truncate(store);
+    const rawFourPerS = await raw(store, INGEST_RUNS, 'four');
+    console.log(
+      `    the same as BEGIN + one INSERT per table + COMMIT (four round trips): ${round(rawFourPerS, 0)} executions/s`,
+    );
     await truncate(store);
     const paced = await ingest(store, path.join(spoolRoot, 'a'), true);
     const ingestPerS = paced.perS;
@@ -380,6 +406,7 @@ async function main(): Promise<void> {
         ingest_per_s: round(ingestPerS, 1),
         ingest_burst_per_s: round(burstPerS, 1),
         raw_per_s: round(rawPerS, 1),
+        raw_four_statements_per_s: round(rawFourPerS, 1),
         seed_per_s: round(seedPerS, 1),
         ratio_raw: round(ratioRaw, 3),
         ratio_seed: round(ratioSeed, 2),

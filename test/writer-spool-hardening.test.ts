@@ -214,6 +214,25 @@ describe('spool lines are validated; bad and damaged ones are quarantined (10.3,
     expect((await readdir(dir)).filter((n) => n.endsWith('.jsonl'))).toEqual(['rejected.jsonl']);
   });
 
+  it('a run the database refuses is written whole or not at all: its execution is not kept without its tool runs', async () => {
+    // The batch is one statement for both tables; the tool row's JSON is refused (22P02), so the
+    // committer splits the batch down to that run, and its (valid) execution row goes with it.
+    const dir = newDir();
+    const good = [unit(2), unit(1), unit(3)];
+    const refused = unit(2);
+    refused.tools[1]!.parameters = '{"not": json';
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+    const text = [good[0]!, refused, good[1]!, good[2]!].map(line).join('');
+    await writeFile(path.join(dir, legacyName(999_999_997, 'sealed')), text);
+    const { errors, stats } = await replayWith(store, dir);
+    expect(await stored(good)).toEqual({ executions: 3, tools: 6 });
+    expect(await stored([refused])).toEqual({ executions: 0, tools: 0 });
+    expect(stats.rejected).toBe(3);
+    expect(errors.filter((e) => e.code === 'REJECTED')).toHaveLength(1);
+    const rejected = await readFile(path.join(dir, 'rejected.jsonl'), 'utf8');
+    expect(rejected).toContain(refused.execution.executionId);
+  });
+
   it('garbage bytes and a torn last line: readable lines replayed, damaged bytes kept exactly', async () => {
     const dir = newDir();
     const good = [unit(), unit(), unit(2)];

@@ -45,6 +45,34 @@ export function insertToolExecution(row: ToolExecutionRow): Query {
   };
 }
 
+/** The unnest() argument list: one typed array parameter per column, numbered from `first`. */
+function arrayParams(types: readonly string[], first: number): string {
+  return types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
+}
+
+const EXECUTION_TYPES = [
+  'uuid',
+  'varchar',
+  'text',
+  'varchar',
+  'boolean',
+  'text',
+  'integer',
+  'timestamptz',
+  'text',
+];
+const TOOL_TYPES = [
+  'uuid',
+  'uuid',
+  'varchar',
+  'text',
+  'text',
+  'boolean',
+  'text',
+  'integer',
+  'timestamptz',
+];
+
 /**
  * Many executions in one statement: one array per column, unnest()ed server side. Rows already
  * present (a replayed batch) are skipped, except a provisional row (`metadata._open`, written by
@@ -52,58 +80,87 @@ export function insertToolExecution(row: ToolExecutionRow): Query {
  * batch one row per execution is kept (DO UPDATE may touch a row only once per statement): a
  * final row over a provisional one, else the last.
  */
-export function bulkInsertExecutions(rows: readonly ExecutionRow[]): Query {
-  return {
-    text: `INSERT INTO executions AS e (execution_id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata)
+function executionsInsert(first: number): string {
+  return `INSERT INTO executions AS e (execution_id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata)
            SELECT DISTINCT ON (u.id) u.id, u.goal_id, u.goal_text, u.intent, u.success, u.error, u.duration_ms,
                   coalesce(u.created_at, now()), u.metadata::jsonb
-             FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::varchar[], $5::boolean[], $6::text[], $7::integer[],
-                         $8::timestamptz[], $9::text[]) WITH ORDINALITY
+             FROM unnest(${arrayParams(EXECUTION_TYPES, first)}) WITH ORDINALITY
                   AS u(id, goal_id, goal_text, intent, success, error, duration_ms, created_at, metadata, ord)
             ORDER BY u.id, u.metadata::jsonb @> '{"_open": true}', u.ord DESC
            ON CONFLICT (execution_id) DO UPDATE SET
              goal_id = EXCLUDED.goal_id, goal_text = EXCLUDED.goal_text, intent = EXCLUDED.intent,
              success = EXCLUDED.success, error = EXCLUDED.error, duration_ms = EXCLUDED.duration_ms,
              metadata = EXCLUDED.metadata
-           WHERE e.metadata @> '{"_open": true}'`,
-    // Array literals built here in one pass (see array-literal.ts), not by pg's generic serializer.
-    values: [
-      textArray(rows, (r) => r.executionId),
-      textArray(rows, (r) => r.goalId),
-      textArray(rows, (r) => r.goalText),
-      textArray(rows, (r) => r.intent),
-      booleanArray(rows, (r) => r.success),
-      textArray(rows, (r) => r.error),
-      numberArray(rows, (r) => r.durationMs),
-      timestampArray(rows, (r) => r.createdAt),
-      textArray(rows, (r) => r.metadata),
-    ],
-  };
+           WHERE e.metadata @> '{"_open": true}'`;
 }
 
 /** Many tool runs in one statement, in array order (so ids follow start order within a run). */
-export function bulkInsertToolExecutions(rows: readonly ToolExecutionRow[]): Query {
-  return {
-    text: `INSERT INTO tool_executions (call_id, execution_id, tool_name, parameters, result, success, error, duration_ms, created_at)
+function toolExecutionsInsert(first: number): string {
+  return `INSERT INTO tool_executions (call_id, execution_id, tool_name, parameters, result, success, error, duration_ms, created_at)
            SELECT u.call_id, u.execution_id, u.tool_name, u.parameters::jsonb, u.result::jsonb, u.success, u.error, u.duration_ms,
                   coalesce(u.created_at, now())
-             FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::integer[],
-                         $9::timestamptz[]) WITH ORDINALITY
+             FROM unnest(${arrayParams(TOOL_TYPES, first)}) WITH ORDINALITY
                   AS u(call_id, execution_id, tool_name, parameters, result, success, error, duration_ms, created_at, ord)
             ORDER BY u.ord
-           ON CONFLICT (execution_id, call_id) DO NOTHING`,
-    values: [
-      textArray(rows, (r) => r.callId),
-      textArray(rows, (r) => r.executionId),
-      textArray(rows, (r) => r.toolName),
-      textArray(rows, (r) => r.parameters),
-      textArray(rows, (r) => r.result),
-      booleanArray(rows, (r) => r.success),
-      textArray(rows, (r) => r.error),
-      numberArray(rows, (r) => r.durationMs),
-      timestampArray(rows, (r) => r.createdAt),
-    ],
-  };
+           ON CONFLICT (execution_id, call_id) DO NOTHING`;
+}
+
+// Array literals built here in one pass (see array-literal.ts), not by pg's generic serializer.
+function executionValues(rows: readonly ExecutionRow[]): string[] {
+  return [
+    textArray(rows, (r) => r.executionId),
+    textArray(rows, (r) => r.goalId),
+    textArray(rows, (r) => r.goalText),
+    textArray(rows, (r) => r.intent),
+    booleanArray(rows, (r) => r.success),
+    textArray(rows, (r) => r.error),
+    numberArray(rows, (r) => r.durationMs),
+    timestampArray(rows, (r) => r.createdAt),
+    textArray(rows, (r) => r.metadata),
+  ];
+}
+
+function toolValues(rows: readonly ToolExecutionRow[]): string[] {
+  return [
+    textArray(rows, (r) => r.callId),
+    textArray(rows, (r) => r.executionId),
+    textArray(rows, (r) => r.toolName),
+    textArray(rows, (r) => r.parameters),
+    textArray(rows, (r) => r.result),
+    booleanArray(rows, (r) => r.success),
+    textArray(rows, (r) => r.error),
+    numberArray(rows, (r) => r.durationMs),
+    timestampArray(rows, (r) => r.createdAt),
+  ];
+}
+
+const EXECUTIONS_TEXT = executionsInsert(1);
+const TOOL_EXECUTIONS_TEXT = toolExecutionsInsert(1);
+/**
+ * Both inserts as one statement: the tool runs' foreign-key checks run at the end of the
+ * statement, so they see the executions inserted beside them.
+ */
+const RUNS_TEXT = `WITH e AS (${executionsInsert(1)}) ${toolExecutionsInsert(EXECUTION_TYPES.length + 1)}`;
+
+export function bulkInsertExecutions(rows: readonly ExecutionRow[]): Query {
+  return { text: EXECUTIONS_TEXT, values: executionValues(rows) };
+}
+
+export function bulkInsertToolExecutions(rows: readonly ToolExecutionRow[]): Query {
+  return { text: TOOL_EXECUTIONS_TEXT, values: toolValues(rows) };
+}
+
+/**
+ * A batch of runs (executions and their tool runs) as ONE statement, so one round trip and one
+ * implicit transaction: all of it is written or none. The writer's path: each round trip it saves
+ * is a wait on a busy event loop (the orchestrator's own work) while the server sits idle.
+ */
+export function bulkInsertRuns(
+  executions: readonly ExecutionRow[],
+  tools: readonly ToolExecutionRow[],
+): Query {
+  if (tools.length === 0) return bulkInsertExecutions(executions);
+  return { text: RUNS_TEXT, values: [...executionValues(executions), ...toolValues(tools)] };
 }
 
 export function insertFeedback(

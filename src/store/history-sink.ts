@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { ClosedError, isRetryable } from '../errors.js';
 import type { HistorySink } from '../schema/ports.js';
 import type { ExecutionRow, ToolExecutionRow } from '../schema/rows.js';
-import { bulkInsertExecutions, bulkInsertToolExecutions } from '../sql/executions.js';
+import { bulkInsertRuns } from '../sql/executions.js';
 import { serverIdentity } from '../sql/server-identity.js';
 
 /** The batch writer's way in: one transaction per batch on a pooled connection of the primary. */
@@ -48,17 +48,11 @@ export class PoolHistorySink implements HistorySink {
     };
     client.on('error', onClientError);
     try {
-      await client.query('BEGIN');
-      const exec = bulkInsertExecutions(executions);
-      await client.query(exec.text, exec.values);
-      if (tools.length > 0) {
-        const tool = bulkInsertToolExecutions(tools);
-        await client.query(tool.text, tool.values);
-      }
-      await client.query('COMMIT');
+      // One statement, so one implicit transaction and one round trip (see bulkInsertRuns).
+      const q = bulkInsertRuns(executions, tools);
+      await client.query(q.text, q.values);
     } catch (error) {
       broken = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.off('error', onClientError);
