@@ -1,4 +1,5 @@
 import { PluginError, ValidationError } from '../errors.js';
+import { cleanString } from '../json/text.js';
 import type { Query } from '../sql/query.js';
 import { selectFullTextCandidates, selectTrigramCandidates } from '../sql/discovery.js';
 import type { RankToolsOptions, RankedTool } from '../store/types.js';
@@ -90,7 +91,8 @@ function checkOptions(goal: unknown, options: DiscoverToolsOptions) {
     );
   const cutoff = requireNumber(options.minRelevance ?? 0.5, 'minRelevance', 0, 1);
   return {
-    goal: goal.trim(),
+    // NUL and lone surrogates would be refused by PostgreSQL (22021) as a raw database error.
+    goal: cleanString(goal).trim(),
     limit: requireWhole(options.limit ?? 5, 'limit', 1, 100),
     retrieve: requireWhole(options.candidates ?? 20, 'candidates', 1, 1_000),
     weight: requireNumber(options.semanticWeight ?? 0.5, 'semanticWeight', 0, 1),

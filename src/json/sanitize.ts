@@ -153,7 +153,25 @@ export function sanitizeJson(
   value: unknown,
   sanitizer: JsonSanitizer = defaultSanitizer,
 ): JsonValue {
+  return sanitizeWalk(value, sanitizer, false);
+}
+
+/**
+ * A JSON Schema (a registered tool's `parameters`) → storable JSON, like sanitizeJson except that
+ * a secret-named property's definition is kept (`password: { type: 'string' }`) with every string
+ * in it other than its descriptive keywords (`type`, `format`, `title`, `description`, …) redacted,
+ * so a `default`, `const`, `enum` or `examples` secret is not stored.
+ */
+export function sanitizeSchema(
+  value: unknown,
+  sanitizer: JsonSanitizer = defaultSanitizer,
+): JsonValue {
+  return sanitizeWalk(value, sanitizer, true);
+}
+
+function sanitizeWalk(value: unknown, sanitizer: JsonSanitizer, schema: boolean): JsonValue {
   const state = stateFor(sanitizer, sanitizer.maxJsonBytes);
+  state.schema = schema;
   const { budget } = state;
   let result: JsonValue;
   try {

@@ -28,7 +28,29 @@ export interface WalkState {
   path: string[];
   /** Inside a counter (`tokenUsage: {...}`): strings that are not numbers are redacted. */
   numbersOnly: boolean;
+  /**
+   * The value is a JSON Schema (a tool's parameters): an object under a secret-named key is the
+   * definition of a secret parameter, walked rather than replaced; inside it (`secretScope`) only
+   * the schema's descriptive words are kept (`type`, `format`, …), any other string is redacted.
+   */
+  schema?: boolean;
+  secretScope?: boolean;
 }
+
+/** Schema keywords whose strings describe a parameter rather than hold its value. */
+const SCHEMA_TEXT_KEYS = new Set([
+  'type',
+  'format',
+  'title',
+  'description',
+  '$ref',
+  '$id',
+  '$schema',
+  '$comment',
+  'pattern',
+  'contentEncoding',
+  'contentMediaType',
+]);
 
 /** A name for an HTTP header or an env variable, as found in `[name, value]` tuples. */
 const PAIR_KEY = /^[A-Za-z0-9!#$%&'*+.^_`|~:-]{1,64}$/;
@@ -64,6 +86,8 @@ function walkString(value: string, state: WalkState): string {
     return cutUnits(head, room);
   }
   if (state.numbersOnly && !isNumericText(value)) return REDACTED;
+  if (state.secretScope === true && !SCHEMA_TEXT_KEYS.has(state.path[state.path.length - 1] ?? ''))
+    return REDACTED;
   return maskString(cleanString(value), state);
 }
 
@@ -234,7 +258,7 @@ export function pairedKeys(items: readonly unknown[]): boolean {
 
 function walkArray(items: readonly unknown[], state: WalkState, depth: number): JsonValue[] {
   const out: JsonValue[] = [];
-  const paired = pairedKeys(items);
+  const paired = state.schema !== true && pairedKeys(items);
   for (let i = 0; i < items.length; i++) {
     if (state.budget.stopped) break;
     state.budget.add(1);
@@ -276,6 +300,22 @@ function walkUnder(
   }
 }
 
+function isSchemaNode(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
+}
+
+function walkSecretSchema(value: object, state: WalkState, depth: number): JsonValue | undefined {
+  const previous = state.secretScope;
+  state.secretScope = true;
+  try {
+    return walk(value, state, depth + 1);
+  } finally {
+    state.secretScope = previous;
+  }
+}
+
 function putEntry(
   out: JsonObject,
   rawKey: string,
@@ -306,6 +346,11 @@ function putEntry(
       decision = decide(verdict, value);
     } catch (error) {
       out[key] = unreadable(state, error);
+      return;
+    }
+    if (decision === 'redact' && state.schema === true && isSchemaNode(value)) {
+      const s = walkSecretSchema(value, state, depth);
+      if (s !== undefined) out[key] = s;
       return;
     }
     if (decision === 'redact') {

@@ -110,7 +110,7 @@ export class ExecutionStore implements AsyncDisposable {
     this.#writes = new StoreWrites(this.#db, this.sanitizer, this.maxTextBytes);
     this.#reads = new StoreReads(this.#db);
     this.#loop = new LoopRecords(this.#db);
-    this.#registry = new ToolRegistry(this.#db);
+    this.#registry = new ToolRegistry(this.#db, this.sanitizer);
     this.#internals = {
       jobs: new JobRepository(this.#db, this.sanitizer, this.maxTextBytes),
       pool: this.#db.pool,

@@ -17,7 +17,13 @@ import type {
   ToolStatusChangeRecord,
   VectorSearch,
 } from '../discovery/types.js';
-import type { JsonValue } from '../json/sanitize.js';
+import {
+  cleanString,
+  maskSecrets,
+  sanitizeSchema,
+  type JsonSanitizer,
+  type JsonValue,
+} from '../json/sanitize.js';
 import type { Query } from '../sql/query.js';
 import { selectTrigramAvailable } from '../sql/discovery.js';
 import { selectRecommendationStatus, updateRecommendationStatus } from '../sql/recommendations.js';
@@ -70,15 +76,17 @@ export function requireStatus(value: unknown, field: string): ToolStatus {
   return value as ToolStatus;
 }
 
-function parametersJson(value: unknown, field: string): string | null {
+function parametersJson(value: unknown, field: string, sanitizer: JsonSanitizer): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value))
     throw new ValidationError(`${field} must be a JSON object, got ${describe(value)}`, field);
   try {
-    return JSON.stringify(value);
+    JSON.stringify(value);
   } catch (error) {
     throw new ValidationError(`${field} must be plain JSON`, field, { cause: error });
   }
+  // Stored like every other field: secrets redacted and masked, NUL and lone surrogates cleaned.
+  return JSON.stringify(sanitizeSchema(value, sanitizer));
 }
 
 function optionalEventId(value: unknown, field: string): number | null {
@@ -94,7 +102,12 @@ interface CheckedTool {
   creationEventId: number | null;
 }
 
-function checkTool(input: unknown, i: number, seen: Set<string>): CheckedTool {
+function checkTool(
+  input: unknown,
+  i: number,
+  seen: Set<string>,
+  sanitizer: JsonSanitizer,
+): CheckedTool {
   const field = `tools[${i}]`;
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new ValidationError(`${field} must be an object, got ${describe(input)}`, field);
@@ -118,8 +131,8 @@ function checkTool(input: unknown, i: number, seen: Set<string>): CheckedTool {
     );
   return {
     name,
-    description: tool.description,
-    parameters: parametersJson(tool.parameters, `${field}.parameters`),
+    description: maskSecrets(cleanString(tool.description), sanitizer),
+    parameters: parametersJson(tool.parameters, `${field}.parameters`, sanitizer),
     origin: tool.origin ?? null,
     creationEventId: optionalEventId(tool.creationEventId, `${field}.creationEventId`),
   };
@@ -133,7 +146,10 @@ export class ToolRegistry {
   #trigram: Promise<boolean> | undefined;
   readonly #vectors: VectorIndex;
 
-  constructor(private readonly db: StoreDatabase) {
+  constructor(
+    private readonly db: StoreDatabase,
+    private readonly sanitizer: JsonSanitizer,
+  ) {
     this.#vectors = new VectorIndex(async (query, context) => await db.rows(query, context));
   }
 
@@ -155,7 +171,7 @@ export class ToolRegistry {
         'tools',
       );
     const seen = new Set<string>();
-    const checked = tools.map((tool, i) => checkTool(tool, i, seen));
+    const checked = tools.map((tool, i) => checkTool(tool, i, seen, this.sanitizer));
     // The embedder runs before any write: if it fails, nothing was registered.
     const vectors =
       options.embed === undefined

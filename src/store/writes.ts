@@ -1,6 +1,13 @@
-import { ValidationError } from '../errors.js';
+import { DendriteError, ValidationError } from '../errors.js';
+import { describeThrown, shortReason } from '../json/issues.js';
 import { newId } from '../ids.js';
-import { sanitizeJson, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
+import {
+  cleanString,
+  maskSecrets,
+  sanitizeJson,
+  sanitizeText,
+  type JsonSanitizer,
+} from '../json/sanitize.js';
 import {
   insertExecution,
   insertFeedback,
@@ -49,9 +56,8 @@ export class StoreWrites {
 
   async execution(input: StoreExecutionInput): Promise<string> {
     requireObject(input, 'storeExecution');
-    const executionId = optionalUuid(input.executionId, 'executionId') ?? newId();
-    const row = {
-      executionId,
+    const row = readInput('storeExecution', () => ({
+      executionId: optionalUuid(input.executionId, 'executionId') ?? newId(),
       goalId: optionalName(input.goalId, 'goalId', 255),
       goalText: sanitizeText(
         requireString(input.goalText, 'goalText'),
@@ -64,14 +70,14 @@ export class StoreWrites {
       durationMs: optionalDuration(input.durationMs, 'durationMs'),
       createdAt: optionalDate(input.createdAt, 'createdAt'),
       metadata: this.json(input.metadata ?? {}),
-    };
+    }));
     await this.db.run(insertExecution(row), 'storeExecution');
-    return executionId;
+    return row.executionId;
   }
 
   async toolExecution(input: StoreToolExecutionInput): Promise<number> {
     requireObject(input, 'storeToolExecution');
-    const row = {
+    const row = readInput('storeToolExecution', () => ({
       callId: optionalUuid(input.callId, 'callId') ?? newId(),
       executionId: requireUuid(input.executionId, 'executionId'),
       toolName: requireName(input.toolName, 'toolName', 255),
@@ -81,7 +87,7 @@ export class StoreWrites {
       error: this.optionalText(input.error),
       durationMs: optionalDuration(input.durationMs, 'durationMs'),
       createdAt: optionalDate(input.createdAt, 'createdAt'),
-    };
+    }));
     const result = await this.db.run<{ id: number }>(
       insertToolExecution(row),
       `storeToolExecution(${row.executionId})`,
@@ -91,9 +97,11 @@ export class StoreWrites {
 
   async feedback(input: StoreFeedbackInput): Promise<number> {
     requireObject(input, 'storeFeedback');
-    const rating = requireRating(input.rating);
-    const executionId = requireUuid(input.executionId, 'executionId');
-    const text = this.optionalText(input.feedbackText);
+    const { rating, executionId, text } = readInput('storeFeedback', () => ({
+      rating: requireRating(input.rating),
+      executionId: requireUuid(input.executionId, 'executionId'),
+      text: this.optionalText(input.feedbackText),
+    }));
     const result = await this.db.run<{ id: number }>(
       insertFeedback(executionId, rating, text),
       `storeFeedback(${executionId})`,
@@ -103,7 +111,7 @@ export class StoreWrites {
 
   async toolCreation(input: StoreToolCreationInput): Promise<number> {
     requireObject(input, 'storeToolCreation');
-    const row = {
+    const row = readInput('storeToolCreation', () => ({
       toolName: requireName(input.toolName, 'toolName', 255),
       goalText: this.optionalText(input.goalText),
       generatedCode: sanitizeText(
@@ -118,7 +126,7 @@ export class StoreWrites {
           : this.json(input.validationErrors),
       metadata: this.json(input.metadata ?? {}),
       createdAt: optionalDate(input.createdAt, 'createdAt'),
-    };
+    }));
     const result = await this.db.run<{ id: number }>(insertToolCreation(row), 'storeToolCreation');
     return toNumber(result.rows[0]?.id);
   }
@@ -127,4 +135,18 @@ export class StoreWrites {
 function requireObject(input: unknown, method: string): void {
   if (typeof input !== 'object' || input === null)
     throw new ValidationError(`${method} needs an object`);
+}
+
+/**
+ * Reads the caller's input: a getter or Proxy trap that throws is bad input (ValidationError, its
+ * reason masked, nothing written), never a raw fault carrying whatever text it threw.
+ */
+function readInput<T>(method: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DendriteError) throw error;
+    const reason = shortReason(maskSecrets(cleanString(describeThrown(error))));
+    throw new ValidationError(`${method}: the input could not be read (${reason})`);
+  }
 }
