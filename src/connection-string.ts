@@ -61,6 +61,15 @@ const PARAMETERS = new Set([
 // Spelled out so that no masking (which hides whatever sits between ':' and '@') garbles it.
 const EXPECTED = 'postgres:// then user:password, @, host:port and /database';
 
+/**
+ * `password=` as a URL query parameter (`?password=…`, `&password=…`) or a libpq keyword/value
+ * pair (`host=db password=… dbname=app`, `password = '…'`): masked to the end of the token (a
+ * quoted libpq value to its closing quote).
+ */
+const PASSWORD_PARAMETER = /((?:^|[?&;\s])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|\S*)/gi;
+/** The same, to the end of the text: one URL given whole, whose password may hold a space or "&". */
+const PASSWORD_PARAMETER_TO_END = /((?:^|[?&;\s])password\s*=).*/gis;
+
 function maskToken(token: string): string {
   const scheme = token.indexOf('://');
   const start = scheme < 0 ? 0 : scheme + 3;
@@ -89,7 +98,7 @@ export function maskConnectionString(text: string): string {
   // tokens up to the one holding the "@" (at most three) are masked as well.
   let open = 0;
   // password= is masked to the end of the URL: an unencoded "&" in it would leave its tail.
-  return text.replace(/([?&]password=)\S*/gi, '$1***').replace(/\S+/g, (token) => {
+  return text.replace(PASSWORD_PARAMETER, '$1***').replace(/\S+/g, (token) => {
     if (open > 0) {
       open--;
       const at = token.lastIndexOf('@');
@@ -105,7 +114,7 @@ export function maskConnectionString(text: string): string {
 
 /** One URL (spaces and all) masked as a whole, for messages about that URL. */
 function maskWhole(url: string): string {
-  return maskToken(url.replace(/([?&]password=).*/gi, '$1***'));
+  return maskToken(url.replace(PASSWORD_PARAMETER_TO_END, '$1***'));
 }
 
 function malformed(name: string, url: string, why: string): ConfigError {

@@ -26,7 +26,7 @@ const SECRET_WORDS = new Set(
   pass pw pwd passwd password passwort passphrase passcode secret token auth authn
   authz oauth authorization bearer cookie session sessid cred credential jwt otp
   totp hotp pin mnemonic csrf xsrf pat dsn sig signature apikey privkey connstr cvv cvc
-  hmac sid kubeconfig
+  hmac sid kubeconfig ssn psk
 `),
 );
 
@@ -43,7 +43,8 @@ const SECRET_FRAGMENTS = words(`
   sshkey pincode otpcode authheader csrf xsrf mnemonic jwt connectionuri connectionurl
   webhookurl webhookuri recoverycode backupcode seedphrase verificationcode magiclink
   resetcode mfacode 2facode twofactorcode loginlink redisurl redisuri mongourl mongouri
-  amqpurl amqpuri brokerurl brokeruri
+  amqpurl amqpuri brokerurl brokeruri cardnumber creditcard ccnumber clientassertion
+  samlresponse samlassertion codeverifier serviceaccountjson
 `);
 
 /** Ordinary words a fragment occurs in: "secretary", "tokenizer", "possession". */
@@ -78,6 +79,17 @@ const STRUCTURAL_KEYS = new Set(
 `),
 );
 
+/**
+ * Last words that make a secret-named key describe the secret rather than hold it (`token_type`,
+ * `authMethod`, `password_policy`, `secretName`): the value is kept (still value-masked).
+ */
+const DESCRIBING_WORDS = new Set(
+  words(`
+  type kind method scheme algorithm alg policy provider required enabled disabled name mode
+  format strategy flow
+`),
+);
+
 /** Words that make a secret-named key hold a count (`passwordLength`, `maxTokens`). */
 const COUNT_WORDS = new Set(
   words(`
@@ -107,6 +119,8 @@ const TOKEN_CREDENTIAL_WORDS = new Set(
   registration push service deploy webhook x
 `),
 );
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 const WORD_RE = /[A-Z]+(?![a-z])\d*|[A-Z]?[a-z]+\d*|\d+/g;
 
@@ -169,7 +183,8 @@ function matchesTerm(words: readonly string[], joined: string, term: KeyTerm): b
  * word sequences (and as fragments when at least 5 letters long).
  */
 export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVerdict {
-  const raw = keyWords(key);
+  // Full-width and other compatibility forms (ｐａｓｓｗｏｒｄ, ＡＰＩ＿ＫＥＹ) read as their ASCII letters.
+  const raw = keyWords(NON_ASCII.test(key) ? key.normalize('NFKC') : key);
   if (raw.length === 0) return 'plain';
   const words = raw.map(base);
   const joined = raw.join('');
@@ -189,6 +204,7 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
     hit('key');
   for (const term of extra) if (matchesTerm(words, joined, term)) hit('user');
   if (!found) return 'plain';
+  if (words.length >= 2 && DESCRIBING_WORDS.has(words[words.length - 1]!)) return 'plain';
   if (tokenOnly) {
     if (words.some((w) => TOKEN_CREDENTIAL_WORDS.has(w))) return 'secret';
     if (words.some((w) => TOKEN_USAGE_WORDS.has(w))) return 'counter';

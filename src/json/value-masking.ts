@@ -59,6 +59,26 @@ const KEY_HINTS = [
 const AUTH_SCHEME = /^(?:bearer|basic|token|negotiate|ntlm|apikey|api-key|ssws)$/i;
 const NOT_A_VALUE = new Set(['', 'true', 'false', 'null', 'undefined', 'none', 'nil', REDACTED]);
 
+/** Spaces around a separator: ASCII and the Unicode ones that text copied from documents holds. */
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 32 || c === 9) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x3000 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a)
+  );
+}
+
+/** `%3D` (an URL-encoded "=") at `i`: the separator of a query string inside a URL's parameter. */
+function isEncodedEquals(text: string, i: number): boolean {
+  return text[i] === '%' && text[i + 1] === '3' && (text[i + 2] === 'D' || text[i + 2] === 'd');
+}
+
 /** [A-Za-z0-9_.-], by char code: this runs for every character around every hint. */
 function isKeyChar(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
@@ -189,6 +209,8 @@ export class ValueMasker {
       let end = at + this.scanner.hints[hits[h + 1]!]!.length;
       while (start > 0 && at - start < 64 && isKeyChar(text, start - 1)) start--;
       while (end < text.length && end - at < 64 && isKeyChar(text, end)) end++;
+      // "%3Fapi_key%3D…": the hex digits of an escape before the key are not part of it.
+      if (start > 0 && text.charCodeAt(start - 1) === 37 && at - start >= 2) start += 2;
       after = end;
       const value = valueAfter(text, start, end);
       if (value === undefined) continue;
@@ -216,22 +238,24 @@ interface ValueSpan {
 const MAX_VALUE = 4096;
 
 function valueAfter(text: string, start: number, end: number): ValueSpan | undefined {
+  if (start > 0 && text.charCodeAt(start - 1) === 60) return elementText(text, end); // <key>
   let i = end;
   // A closing quote or bracket of the key: "key": / 'key'= / \"key\": / headers['key'] =
   for (let n = 0; n < 4 && i < text.length && `"'\\]\``.includes(text[i]!); n++) i++;
   const quotedKey = i > end && text[i - 1] !== ']';
   const gap = i;
-  while (i < text.length && i - gap < 4 && (text[i] === ' ' || text[i] === '\t')) i++;
+  while (i < text.length && i - gap < 4 && isSpace(text, i)) i++;
   const c = text[i];
   if (c === '=' || c === ':') {
     i++;
     if (text[i] === '>' || text[i] === '=') i++;
   } else if (c === '-' && text[i + 1] === '>') i += 2;
+  else if (isEncodedEquals(text, i)) i += 3;
   else if (c === ',' && quotedKey && text[start - 2] === '[')
     i++; // ["authorization", "…"]
   else if (!(text[start] === '-' && i > gap)) return undefined; // "--password value"
   const afterSep = i;
-  while (i < text.length && i - afterSep < 4 && (text[i] === ' ' || text[i] === '\t')) i++;
+  while (i < text.length && i - afterSep < 4 && isSpace(text, i)) i++;
   const slashes = i;
   while (i < text.length && text[i] === '\\') i++;
   const escaped = i > slashes; // JSON text inside a JSON string: \"password\":\"value\"
@@ -250,6 +274,21 @@ function valueAfter(text: string, start: number, end: number): ValueSpan | undef
     return { from, to: unquotedEnd(text, j), nested: false };
   }
   return { from, to: widenValue(text, start, from, i), nested: false };
+}
+
+/**
+ * `<password>value</password>`, `<ApiKey type="x">value</ApiKey>`: the element's text, when the
+ * start tag closes within a short distance and holds no other tag.
+ */
+function elementText(text: string, nameEnd: number): ValueSpan | undefined {
+  let i = nameEnd;
+  if (text[i] !== '>' && !isSpace(text, i) && text[i] !== '\n') return undefined;
+  while (i < text.length && i - nameEnd < 256 && text[i] !== '>' && text[i] !== '<') i++;
+  if (text[i] !== '>' || text[i - 1] === '/') return undefined;
+  const from = i + 1;
+  let to = from;
+  while (to < text.length && to - from < MAX_VALUE && text[to] !== '<') to++;
+  return to > from ? { from, to, nested: false } : undefined;
 }
 
 /**

@@ -151,6 +151,28 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
     hints: ['-u', '--user', '--proxy-user'],
   },
   {
+    name: 'command-line-password',
+    // `mysql -p<password>` (the password glued to -p; `-P 3306` is the port), `sshpass -p <pw>`.
+    pattern:
+      /\b(?:mysql(?:dump|admin|import|show|check)?|mariadb(?:-dump|-admin)?)\b[^\n]{0,256}?\s-p(?<secret>[^\s"']{1,256})/g,
+    hints: ['mysql', 'mariadb'],
+  },
+  {
+    name: 'sshpass-password',
+    pattern: /\bsshpass\s{1,4}-p\s{0,4}(?<secret>[^\s"']{1,256})/g,
+    hints: ['sshpass'],
+  },
+  {
+    name: 'telegram-bot-token',
+    pattern: /(?<!\d)\d{6,12}:(?<secret>AA[A-Za-z0-9_-]{30,})/g,
+    hints: [':aa'],
+  },
+  {
+    name: 'discord-bot-token',
+    pattern: /\bBot\s{1,4}(?<secret>[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,})/gi,
+    hints: ['bot '],
+  },
+  {
     name: 'sendgrid-key',
     pattern: /\bSG\.(?<secret>[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})/g,
     hints: ['sg.'],

@@ -1,0 +1,143 @@
+// Secrets in spellings and shapes beyond the examples of issue 10 (items 14, 15, 19): other
+// separators, markup, command lines, vendor tokens, libpq keyword strings, Unicode look-alikes.
+// Each case names a class; the secret part must never come out, the readable part must stay.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { REDACTED, maskSecrets, sanitizeJson } from '../src/index.js';
+import { maskConnectionString, parseConnectionString } from '../src/connection-string.js';
+
+const SECRET = 'Adv3rs4ry-S3cr3t';
+
+function stored(value: unknown): string {
+  return JSON.stringify(sanitizeJson(value));
+}
+
+describe('connection strings in libpq keyword form', () => {
+  const texts = [
+    `host=db user=app password=${SECRET} dbname=prod`,
+    `host=db password = ${SECRET} dbname=prod`,
+    `host=db password='${SECRET} with space' dbname=prod`,
+    `dbname=prod;Password=${SECRET};host=db`,
+  ];
+  it.each(texts)('masks the password in messages and printed text: %s', (text) => {
+    expect(maskConnectionString(`connect failed: ${text}`)).not.toContain('Adv3rs4ry');
+    let message = '';
+    try {
+      parseConnectionString(text, 'DATABASE_URL', { host: 'localhost', user: 'u' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('malformed');
+    expect(message).not.toContain('Adv3rs4ry');
+  });
+});
+
+describe('assignments written with other separators', () => {
+  const cases: Array<[string, string]> = [
+    ['no-break spaces around =', `password\u00a0=\u00a0${SECRET}`],
+    ['ideographic space after :', `token:\u3000${SECRET}`],
+    ['URL-encoded query inside a URL', `/login?next=%2Fcb%3Fapi_key%3D${SECRET}%26x%3D1`],
+    ['XML element', `<config><password>${SECRET}</password><user>bob</user></config>`],
+    ['XML element, attribute on it', `<ApiKey type="x">${SECRET}</ApiKey>`],
+  ];
+  it.each(cases)('%s', (_name, text) => {
+    const out = maskSecrets(text);
+    expect(out).not.toContain('Adv3rs4ry');
+    expect(out).toContain(REDACTED);
+  });
+
+  it('keeps the rest of markup readable', () => {
+    expect(maskSecrets(`<password>${SECRET}</password><user>bob</user>`)).toBe(
+      `<password>${REDACTED}</password><user>bob</user>`,
+    );
+  });
+
+  it('property: any whitespace mix around the separator', () => {
+    const space = fc.constantFrom(' ', '\t', '\u00a0', '\u2007', '\u202f', '\u3000', '');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('password', 'api_key', 'secret', 'AUTH_TOKEN', 'client-secret'),
+        fc.array(space, { maxLength: 3 }),
+        fc.constantFrom('=', ':', '=>'),
+        fc.array(space, { maxLength: 3 }),
+        (key, before, sep, after) => {
+          const text = `cfg ${key}${before.join('')}${sep}${after.join('')}${SECRET} end`;
+          expect(maskSecrets(text)).not.toContain('Adv3rs4ry');
+        },
+      ),
+    );
+  });
+});
+
+describe('command lines and vendor tokens', () => {
+  const cases: Array<[string, string, string]> = [
+    ['mysql -p<password>', `mysql -u root -p${SECRET} shop`, SECRET],
+    ['mysqldump --password <pw>', `mysqldump --password ${SECRET} shop`, SECRET],
+    ['sshpass -p', `sshpass -p ${SECRET} ssh deploy@host`, SECRET],
+    [
+      'Telegram bot token',
+      'GET https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe',
+      'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+    ],
+    [
+      'Discord bot token',
+      'login failed for Bot MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs (401)',
+      'ZnCjm1XVW7vRze4b7Cq4se7kKWs',
+    ],
+  ];
+  it.each(cases)('%s', (_name, text, secret) => {
+    expect(maskSecrets(text)).not.toContain(secret);
+  });
+
+  it('leaves ssh -p <port> and prose readable', () => {
+    for (const text of ['ssh -p 2222 deploy@host', 'the robot 12 said hi', 'mysql -h db -P 3306'])
+      expect(maskSecrets(text)).toBe(text);
+  });
+});
+
+describe('keys', () => {
+  it('judges keys written with Unicode look-alikes (full-width, compatibility forms)', () => {
+    for (const key of ['ｐａｓｓｗｏｒｄ', 'ＡＰＩ＿ＫＥＹ', 'ﬁle_secret'])
+      expect(stored({ [key]: SECRET }), key).not.toContain('Adv3rs4ry');
+  });
+
+  it('redacts payment and identity secrets', () => {
+    for (const key of [
+      'ssn',
+      'customer_ssn',
+      'card_number',
+      'cardNumber',
+      'credit_card',
+      'creditCardNumber',
+      'cc_number',
+      'cvv2',
+      'client_assertion',
+      'SAMLResponse',
+      'code_verifier',
+      'wifi_psk',
+      'serviceAccountJson',
+    ])
+      expect(stored({ [key]: SECRET }), key).not.toContain('Adv3rs4ry');
+  });
+
+  it('keeps keys that describe a secret rather than hold it readable', () => {
+    const described = {
+      token_type: 'Bearer',
+      authMethod: 'oauth2',
+      auth_type: 'basic',
+      password_policy: 'min 12 characters',
+      signature_algorithm: 'RS256',
+      secretName: 'prod/db',
+      cookie_name: 'sid',
+      passwordRequired: 'yes',
+      auth_provider: 'github',
+      encryption_mode: 'gcm',
+    };
+    expect(sanitizeJson(described)).toEqual(described);
+  });
+
+  it('still redacts keys that hold the secret next to a describing word', () => {
+    for (const key of ['token', 'typeToken', 'auth_header', 'session_id', 'token_url', 'secret'])
+      expect(stored({ [key]: SECRET }), key).not.toContain('Adv3rs4ry');
+  });
+});
