@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { booleanArray, numberArray, textArray, timestampArray } from '../src/sql/array-literal.js';
+import { booleanArray, numberArray, timestampArray } from '../src/sql/array-literal.js';
+import { binaryTextArray } from '../src/sql/binary-array.js';
 import { adminUrl } from './helpers/db.js';
 
 let client: pg.Client;
@@ -16,7 +17,11 @@ afterAll(async () => {
 });
 
 /** The server's reading of both: our literal and pg's array parameter, as text. */
-async function both(type: string, literal: string, values: unknown[]): Promise<[string, string]> {
+async function both(
+  type: string,
+  literal: string | Buffer,
+  values: unknown[],
+): Promise<[string, string]> {
   const r = await client.query<{ ours: string; theirs: string }>(
     `SELECT $1::${type}[]::text AS ours, $2::${type}[]::text AS theirs`,
     [literal, values],
@@ -42,7 +47,7 @@ describe('array literals for the bulk inserts', () => {
       '{"text":"step \\"1\\"","numbers":[1]}',
       'line\nbreak\ttab',
     ];
-    const [ours, theirs] = await both('text', textArray(values, same), values);
+    const [ours, theirs] = await both('text', binaryTextArray(values, same), values);
     expect(ours).toBe(theirs);
   });
 
@@ -56,12 +61,61 @@ describe('array literals for the bulk inserts', () => {
           { maxLength: 8 },
         ),
         async (values) => {
-          const [ours, theirs] = await both('text', textArray(values, same), values);
+          const [ours, theirs] = await both('text', binaryTextArray(values, same), values);
           expect(ours).toBe(theirs);
         },
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('text: lone surrogates and any UTF-16 (property), as pg encodes them', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.option(fc.string({ unit: 'binary', maxLength: 12 }).map((s) => s.replace(/\0/g, ''))),
+          { maxLength: 6 },
+        ),
+        async (values) => {
+          const [ours, theirs] = await both('text', binaryTextArray(values, same), values);
+          expect(ours).toBe(theirs);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const lone = ['\ud800', 'a\udfffb', '\ud83d'];
+    const [ours, theirs] = await both('text', binaryTextArray(lone, same), lone);
+    expect(ours).toBe(theirs);
+  });
+
+  it('text: empty, all NULL, and long values; cast to uuid and varchar as the inserts do', async () => {
+    for (const values of [[], [null, null], ['x'.repeat(70_000), 'é'.repeat(40_000)]]) {
+      const [ours, theirs] = await both('text', binaryTextArray(values, same), values);
+      expect(ours).toBe(theirs);
+    }
+    const ids = [
+      '0190b6c4-8a1e-7d2f-9c3b-1a2b3c4d5e6f',
+      null,
+      'ABCDEF01-2345-4678-89AB-CDEF01234567',
+    ];
+    const r = await client.query<{ ours: string; theirs: string }>(
+      'SELECT $1::text[]::uuid[]::text AS ours, $2::uuid[]::text AS theirs',
+      [binaryTextArray(ids, same), ids],
+    );
+    expect(r.rows[0]!.ours).toBe(r.rows[0]!.theirs);
+    const v = await client.query<{ ours: string }>('SELECT $1::text[]::varchar[]::text AS ours', [
+      binaryTextArray(['a,b', '{x}', null], same),
+    ]);
+    expect(v.rows[0]!.ours).toBe('{"a,b","{x}",NULL}');
+  });
+
+  it('text: a NUL or a bad uuid is refused by the server, as the text path was', async () => {
+    await expect(
+      client.query('SELECT $1::text[]', [binaryTextArray(['a\u0000b'], same)]),
+    ).rejects.toMatchObject({ code: '22021' });
+    await expect(
+      client.query('SELECT $1::text[]::uuid[]', [binaryTextArray(['not-a-uuid'], same)]),
+    ).rejects.toMatchObject({ code: '22P02' });
   });
 
   it('integers and booleans', async () => {

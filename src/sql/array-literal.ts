@@ -1,12 +1,9 @@
 /**
- * PostgreSQL array literals for the bulk inserts' unnest() parameters, built in one pass. pg's
- * generic array serializer quotes every element through two regex replaces and string
- * concatenations and formats each Date as local time with padStart calls: for a batch of 2,000
- * rows that was most of the garbage the writer made. The server parses the same text either way.
+ * PostgreSQL array literals for the bulk inserts' unnest() parameters of numbers, booleans and
+ * times, built in one pass (text-like columns go as binary arrays: binary-array.ts). pg's generic
+ * array serializer formats each Date as local time with padStart calls and quotes every element;
+ * the server parses the same text either way.
  */
-
-const NEEDS_ESCAPE = /["\\]/;
-const ESCAPE = /["\\]/g;
 
 /** `{e1,e2,NULL}`: each picked value written by `element`, null (or undefined) as NULL. */
 function literal<T, V>(
@@ -20,14 +17,6 @@ function literal<T, V>(
     parts[i] = v === null || v === undefined ? 'NULL' : element(v);
   }
   return `{${parts.join(',')}}`;
-}
-
-/** Text always quoted, `"` and `\` escaped. */
-const quoted = (v: string): string => `"${NEEDS_ESCAPE.test(v) ? v.replace(ESCAPE, '\\$&') : v}"`;
-
-/** `{"a","b\"c",NULL}` for text, varchar, uuid and json columns. */
-export function textArray<T>(rows: readonly T[], pick: (row: T) => string | null): string {
-  return literal(rows, pick, quoted);
 }
 
 /** `{1,NULL,3}` for integer/bigint columns (a non-integer is refused by the server, as before). */

@@ -1,5 +1,6 @@
 import type { Query } from './query.js';
-import { booleanArray, numberArray, textArray, timestampArray } from './array-literal.js';
+import { booleanArray, numberArray, timestampArray } from './array-literal.js';
+import { binaryTextArray } from './binary-array.js';
 import type { ExecutionRow, ToolCreationRow, ToolExecutionRow } from '../schema/rows.js';
 
 export function insertExecution(row: ExecutionRow): Query {
@@ -45,10 +46,23 @@ export function insertToolExecution(row: ToolExecutionRow): Query {
   };
 }
 
-/** The unnest() argument list: one typed array parameter per column, numbered from `first`. */
+/**
+ * The unnest() argument list: one array parameter per column, numbered from `first`. Text-like
+ * columns arrive as binary `text[]` (see binary-array.ts) and are cast to their type here; the
+ * others as array literals.
+ */
 function arrayParams(types: readonly string[], first: number): string {
-  return types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
+  return types
+    .map((t, i) => {
+      const p = `$${first + i}`;
+      if (t === 'text') return `${p}::text[]`;
+      return TEXT_SENT.has(t) ? `${p}::text[]::${t}[]` : `${p}::${t}[]`;
+    })
+    .join(', ');
 }
+
+/** Column types whose values are sent as binary text arrays. */
+const TEXT_SENT = new Set(['text', 'uuid', 'varchar']);
 
 const EXECUTION_TYPES = [
   'uuid',
@@ -105,30 +119,31 @@ function toolExecutionsInsert(first: number): string {
            ON CONFLICT (execution_id, call_id) DO NOTHING`;
 }
 
-// Array literals built here in one pass (see array-literal.ts), not by pg's generic serializer.
-function executionValues(rows: readonly ExecutionRow[]): string[] {
+// Text-like columns as binary text arrays (no quoting or escaping, see binary-array.ts); the
+// rest as array literals built in one pass (see array-literal.ts), not by pg's generic serializer.
+function executionValues(rows: readonly ExecutionRow[]): Array<string | Buffer> {
   return [
-    textArray(rows, (r) => r.executionId),
-    textArray(rows, (r) => r.goalId),
-    textArray(rows, (r) => r.goalText),
-    textArray(rows, (r) => r.intent),
+    binaryTextArray(rows, (r) => r.executionId),
+    binaryTextArray(rows, (r) => r.goalId),
+    binaryTextArray(rows, (r) => r.goalText),
+    binaryTextArray(rows, (r) => r.intent),
     booleanArray(rows, (r) => r.success),
-    textArray(rows, (r) => r.error),
+    binaryTextArray(rows, (r) => r.error),
     numberArray(rows, (r) => r.durationMs),
     timestampArray(rows, (r) => r.createdAt),
-    textArray(rows, (r) => r.metadata),
+    binaryTextArray(rows, (r) => r.metadata),
   ];
 }
 
-function toolValues(rows: readonly ToolExecutionRow[]): string[] {
+function toolValues(rows: readonly ToolExecutionRow[]): Array<string | Buffer> {
   return [
-    textArray(rows, (r) => r.callId),
-    textArray(rows, (r) => r.executionId),
-    textArray(rows, (r) => r.toolName),
-    textArray(rows, (r) => r.parameters),
-    textArray(rows, (r) => r.result),
+    binaryTextArray(rows, (r) => r.callId),
+    binaryTextArray(rows, (r) => r.executionId),
+    binaryTextArray(rows, (r) => r.toolName),
+    binaryTextArray(rows, (r) => r.parameters),
+    binaryTextArray(rows, (r) => r.result),
     booleanArray(rows, (r) => r.success),
-    textArray(rows, (r) => r.error),
+    binaryTextArray(rows, (r) => r.error),
     numberArray(rows, (r) => r.durationMs),
     timestampArray(rows, (r) => r.createdAt),
   ];
