@@ -20,4 +20,18 @@ describe('newId', () => {
     const second = newId();
     expect(first < second).toBe(true);
   });
+
+  it('spends every random digit: each of the 18 random hex positions takes all 16 values', () => {
+    // 74 random bits: the 3 digits after the version, the variant digit's low 2 bits, 12 digits.
+    const positions = [15, 16, 17, 20, 21, 22, ...Array.from({ length: 12 }, (_, k) => 24 + k)];
+    const seen = positions.map(() => new Set<string>());
+    const variants = new Set<string>();
+    for (let i = 0; i < 5_000; i++) {
+      const id = newId();
+      positions.forEach((p, k) => seen[k]!.add(id[p]!));
+      variants.add(id[19]!);
+    }
+    expect(seen.map((s) => s.size)).toEqual(positions.map(() => 16));
+    expect([...variants].sort()).toEqual(['8', '9', 'a', 'b']);
+  });
 });
