@@ -7,11 +7,20 @@ function ended(open = 0): EndedRun {
 }
 
 describe('EndedRuns (the ended runs kept for late tool events)', () => {
-  it('keeps at most `keep` runs, forgetting the oldest first', () => {
+  it('always remembers the last `keep` runs, at most twice that, forgetting the oldest first', () => {
     const runs = new EndedRuns(3);
-    for (const key of ['a', 'b', 'c', 'd', 'e']) runs.add(key, ended());
-    expect(runs.size).toBe(3);
-    expect([...runs.keys()].sort()).toEqual(['c', 'd', 'e']);
+    const keys = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    keys.forEach((key, i) => {
+      runs.add(key, ended());
+      for (const recent of keys.slice(Math.max(0, i - 2), i + 1))
+        expect(runs.has(recent)).toBe(true);
+      expect(runs.size).toBeLessThanOrEqual(6);
+      const kept = [...runs.keys()];
+      // whatever is kept is a run among the most recent ones, never an older one past a newer one
+      const oldest = Math.min(...kept.map((k) => Number(k.slice(1))));
+      expect(kept.sort()).toEqual(keys.slice(oldest, i + 1).sort());
+    });
+    expect(runs.has('r0')).toBe(false);
   });
 
   it('never forgets a run still waiting for a tool; forgets it once that tool ended', () => {
@@ -20,32 +29,45 @@ describe('EndedRuns (the ended runs kept for late tool events)', () => {
     runs.add('waiting', waiting);
     for (let i = 0; i < 50; i++) runs.add(`r${i}`, ended());
     expect(runs.has('waiting')).toBe(true);
-    expect(runs.size).toBe(2);
+    expect(runs.size).toBeLessThanOrEqual(5);
     waiting.open = 0;
-    runs.add('x', ended());
-    runs.add('y', ended());
+    for (let i = 0; i < 6; i++) runs.add(`s${i}`, ended());
     expect(runs.has('waiting')).toBe(false);
-    expect([...runs.keys()].sort()).toEqual(['x', 'y']);
+    expect([...runs.keys()].every((k) => k.startsWith('s'))).toBe(true);
   });
 
-  it('a key ended again after it was forgotten is kept under its new entry', () => {
-    const runs = new EndedRuns(2);
+  it('a key ended again is found under its new entry, listed once, and deleted whole', () => {
+    const runs = new EndedRuns(3);
     runs.add('a', ended());
     runs.add('b', ended());
-    runs.delete('a');
+    runs.add('c', ended()); // a, b, c become the old generation
     const again = ended();
     runs.add('a', again);
-    runs.add('c', ended());
-    // the stale first entry of 'a' must not evict the new one: 'b' is the oldest
     expect(runs.get('a')).toBe(again);
-    expect(runs.has('b')).toBe(false);
+    expect([...runs.keys()].filter((k) => k === 'a')).toHaveLength(1);
+    runs.delete('a');
+    expect(runs.has('a')).toBe(false);
+    expect(runs.get('a')).toBeUndefined();
   });
 
-  it('stays linear over many ended runs (no walk over forgotten entries)', () => {
+  it('a run waiting for a tool and ended again keeps its newer entry across generations', () => {
+    const runs = new EndedRuns(2);
+    runs.add('a', ended(1));
+    runs.add('b', ended()); // rotate: a, b old
+    const again = ended(2);
+    runs.add('a', again);
+    runs.add('c', ended()); // rotate: the old 'a' must not overwrite the newer one
+    runs.add('d', ended());
+    runs.add('e', ended());
+    expect(runs.get('a')).toBe(again);
+  });
+
+  it('stays linear over many ended runs', () => {
     const runs = new EndedRuns(1_000);
     for (let i = 0; i < 200_000; i++) runs.add(String(i), ended());
-    expect(runs.size).toBe(1_000);
+    expect(runs.size).toBeLessThanOrEqual(2_000);
     expect(runs.has('199999')).toBe(true);
-    expect(runs.has('198999')).toBe(false);
+    expect(runs.has('199000')).toBe(true);
+    expect(runs.has('197000')).toBe(false);
   });
 });

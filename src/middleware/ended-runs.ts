@@ -1,63 +1,53 @@
 import type { EndedRun } from './run-state.js';
 
 /**
- * The ended runs remembered for late tool events, at most `keep` of them: past it the oldest with
- * no tool still open is forgotten (one waiting for a tool stays until it ends).
+ * The ended runs remembered for late tool events: always the last `keep` to end, at most about
+ * twice that. A run still waiting for a tool is never forgotten; it goes once that tool has ended.
  *
- * The age order is a FIFO of its own rather than the Map's insertion order: deleting a Map's first
- * entry leaves a hole that every later iteration from the start walks over until the table is
- * rehashed, so finding "the oldest" that way cost thousands of steps per ended run.
+ * Two generations of Maps rather than one Map with an age order: when the young one holds `keep`
+ * runs it becomes the old one, and the old one is dropped whole, after carrying over its runs that
+ * still wait for a tool. Adding a run is one Map insert; forgetting costs nothing per run, where
+ * evicting the oldest entry one at a time cost a lookup, a delete and a queue entry per ended run.
  */
 export class EndedRuns {
-  private readonly byKey = new Map<string, EndedRun>();
-  /** [key, run] in end order; an entry whose run is no longer `byKey`'s is stale and skipped. */
-  private order: Array<readonly [string, EndedRun] | undefined> = [];
-  private head = 0;
+  private young = new Map<string, EndedRun>();
+  private old = new Map<string, EndedRun>();
 
   constructor(private readonly keep: number) {}
 
+  /** Runs remembered (a key ended again while its older entry is still kept counts twice). */
   get size(): number {
-    return this.byKey.size;
+    return this.young.size + this.old.size;
   }
 
   has(key: string): boolean {
-    return this.byKey.has(key);
+    return this.young.has(key) || this.old.has(key);
   }
 
+  /** The latest entry of `key`: a key ended again shadows its older entry. */
   get(key: string): EndedRun | undefined {
-    return this.byKey.get(key);
+    return this.young.get(key) ?? this.old.get(key);
   }
 
-  keys(): IterableIterator<string> {
-    return this.byKey.keys();
+  *keys(): IterableIterator<string> {
+    yield* this.young.keys();
+    for (const key of this.old.keys()) if (!this.young.has(key)) yield key;
   }
 
   delete(key: string): void {
-    this.byKey.delete(key);
+    this.young.delete(key);
+    this.old.delete(key);
   }
 
   add(key: string, run: EndedRun): void {
-    this.byKey.set(key, run);
-    this.order.push([key, run]);
-    if (this.byKey.size > this.keep) this.evictOldest();
+    this.young.set(key, run);
+    if (this.young.size >= this.keep) this.rotate();
   }
 
-  private evictOldest(): void {
-    // Each entry is looked at once: a run still waiting for a tool goes to the back.
-    for (let n = this.order.length - this.head; n > 0; n--) {
-      const entry = this.order[this.head];
-      this.order[this.head] = undefined;
-      this.head += 1;
-      if (entry === undefined || this.byKey.get(entry[0]) !== entry[1]) continue;
-      if (entry[1].open === 0) {
-        this.byKey.delete(entry[0]);
-        break;
-      }
-      this.order.push(entry);
-    }
-    if (this.head > 4096 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head);
-      this.head = 0;
-    }
+  private rotate(): void {
+    const young = this.young;
+    for (const [key, run] of this.old) if (run.open > 0 && !young.has(key)) young.set(key, run);
+    this.old = young;
+    this.young = new Map();
   }
 }

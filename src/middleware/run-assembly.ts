@@ -30,13 +30,14 @@ import {
 
 /**
  * Ended runs remembered so that late tool events join them (a tool promise that settles after
- * process() returned, a framework reporting a tool after the run). Each costs a few ids; past this
- * many the oldest with no tool still open is forgotten. A late tool row goes out with a stand-in
+ * process() returned, a framework reporting a tool after the run). Each costs a few ids; the last
+ * this many are always remembered, at most twice as many (a run with a tool still open is never
+ * forgotten). A late tool row goes out with a stand-in
  * execution row that never replaces the final one, so it is written at once, in either order.
  * A tool event for a forgotten run opens a run with the same execution id, written at close (so
  * still never a second execution).
  */
-const ENDED_RUNS_KEPT = 10_000;
+const ENDED_RUNS_KEPT = 5_000;
 
 const UNFINISHED_TOOL = 'the history closed before this tool reported its end';
 
