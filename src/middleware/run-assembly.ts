@@ -107,8 +107,9 @@ export class RunAssembly {
 
   startTool(input: ToolStartInput): void {
     const key = runKey(input.runId);
-    const late = this.runs.has(key) ? undefined : this.ended.get(key);
-    const run = late === undefined ? this.open(key) : undefined;
+    const live = this.runs.get(key);
+    const late = live === undefined ? this.ended.get(key) : undefined;
+    const run = late === undefined ? (live ?? this.open(key)) : undefined;
     const calls = late !== undefined ? (late.calls ??= new Map()) : run!.calls;
     const callKey = safeString(input.callId);
     const slot = calls.get(callKey) ?? { uses: 0, open: undefined };
@@ -133,8 +134,9 @@ export class RunAssembly {
 
   endTool(input: ToolEndInput): void {
     const key = runKey(input.runId);
-    const late = this.runs.has(key) ? undefined : this.ended.get(key);
-    const run = late === undefined ? this.open(key) : undefined;
+    const live = this.runs.get(key);
+    const late = live === undefined ? this.ended.get(key) : undefined;
+    const run = late === undefined ? (live ?? this.open(key)) : undefined;
     const calls = late !== undefined ? (late.calls ??= new Map()) : run!.calls;
     const callKey = safeString(input.callId);
     let slot = calls.get(callKey);
@@ -273,8 +275,9 @@ export class RunAssembly {
 
   endRun(input: RunEndInput): void {
     const key = runKey(input.runId);
-    if (!this.runs.has(key) && this.ended.has(key)) return; // a redelivered end
-    const run = this.open(key);
+    const live = this.runs.get(key);
+    if (live === undefined && this.ended.has(key)) return; // a redelivered end
+    const run = live ?? this.open(key);
     this.addModelCall(run, input.model, input.usage);
     const error = this.rows.optionalText(input.error);
     const endedAt = readTime(input.endedAt, 'run endedAt', run.notes);
