@@ -141,3 +141,63 @@ describe('keys', () => {
       expect(stored({ [key]: SECRET }), key).not.toContain('Adv3rs4ry');
   });
 });
+
+describe('secrets written in SQL, config files and prose keys', () => {
+  const cases: Array<[string, string]> = [
+    ['ALTER USER … PASSWORD', `ALTER USER app WITH PASSWORD '${SECRET}';`],
+    ['CREATE ROLE … ENCRYPTED PASSWORD', `create role app login encrypted password "${SECRET}"`],
+    ['IDENTIFIED BY', `CREATE USER 'u'@'%' IDENTIFIED BY '${SECRET}';`],
+    ['SET PASSWORD = PASSWORD()', `SET PASSWORD FOR 'u'@'h' = PASSWORD('${SECRET}')`],
+    ['.netrc line', `machine api.example.com login bob password ${SECRET}`],
+    ['GitHub Actions mask', `echo "::add-mask::${SECRET}"`],
+    ['key in words, colon', `Access Key ID: AKIAIOSFODNN7EXAMPLE Secret Access Key: ${SECRET}`],
+    ['key in words, equals', `Secret Key = ${SECRET}`],
+    ['key in words, lower case', `your api key: ${SECRET}`],
+    ['seed phrase to the end of the line', `seed phrase: ${SECRET} abandon ability\nnext: 1`],
+  ];
+  it.each(cases)('%s', (_name, text) => {
+    expect(maskSecrets(text)).not.toContain('Adv3rs4ry');
+  });
+
+  it('keeps phrases that only mention a key readable', () => {
+    for (const text of [
+      'Note the key: rotate it monthly',
+      'primary key: id',
+      'machine learning, default login page',
+      '{"password":true}',
+      '<input type="password" name="pw">',
+    ])
+      expect(maskSecrets(text)).toBe(text);
+  });
+});
+
+describe('name/value objects (Kubernetes env, HAR headers, CloudFormation, tags)', () => {
+  it('judges the value by the name it carries, in a stored row', async () => {
+    const { openTestStore } = await import('./helpers/db.js');
+    const { poolOf } = await import('../src/store/internal.js');
+    const { store } = await openTestStore();
+    const id = await store.storeExecution({
+      goalText: 'deploy',
+      metadata: {
+        env: [
+          { name: 'DB_PASSWORD', value: SECRET },
+          { name: 'LOG_LEVEL', value: 'debug' },
+        ],
+        har: { headers: [{ name: 'Cookie', value: `sid=${SECRET}` }] },
+        cfn: [{ ParameterKey: 'DbPassword', ParameterValue: SECRET }],
+        tags: [{ Key: 'api_key', Value: SECRET }],
+        usage: { name: 'tokens', value: 812 },
+      },
+    });
+    const row = (
+      await poolOf(store).query('SELECT metadata FROM executions WHERE execution_id = $1', [id])
+    ).rows[0] as { metadata: Record<string, unknown> };
+    expect(JSON.stringify(row.metadata)).not.toContain('Adv3rs4ry');
+    expect(row.metadata.env).toEqual([
+      { name: 'DB_PASSWORD', value: REDACTED },
+      { name: 'LOG_LEVEL', value: 'debug' },
+    ]);
+    expect(row.metadata.cfn).toEqual([{ ParameterKey: 'DbPassword', ParameterValue: REDACTED }]);
+    expect(row.metadata.usage).toEqual({ name: 'tokens', value: 812 });
+  });
+});

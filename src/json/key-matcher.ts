@@ -44,7 +44,7 @@ const SECRET_FRAGMENTS = words(`
   webhookurl webhookuri recoverycode backupcode seedphrase verificationcode magiclink
   resetcode mfacode 2facode twofactorcode loginlink redisurl redisuri mongourl mongouri
   amqpurl amqpuri brokerurl brokeruri cardnumber creditcard ccnumber clientassertion
-  samlresponse samlassertion codeverifier serviceaccountjson
+  samlresponse samlassertion codeverifier serviceaccountjson recoveryphrase
 `);
 
 /** Ordinary words a fragment occurs in: "secretary", "tokenizer", "possession". */
@@ -75,7 +75,8 @@ const STRUCTURAL_KEYS = new Set(
   list item entry message event correlation request trace span cursor page state
   store storage context public file path field prop property record table
   translation i18n bucket s3 redis kv react component sub parent child node tool
-  run job
+  run job tag label dimension metric parameter param option setting attribute attr
+  metadata meta variable var locale name
 `),
 );
 

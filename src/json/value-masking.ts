@@ -48,6 +48,7 @@ const KEY_HINTS = [
   'otp',
   'pin',
   'mnemonic',
+  'phrase',
   'csrf',
   'xsrf',
   'pat',
@@ -212,11 +213,18 @@ export class ValueMasker {
       // "%3Fapi_key%3D…": the hex digits of an escape before the key are not part of it.
       if (start > 0 && text.charCodeAt(start - 1) === 37 && at - start >= 2) start += 2;
       after = end;
-      const value = valueAfter(text, start, end);
+      let value = valueAfter(text, start, end);
       if (value === undefined) continue;
       const key = text.slice(start, end).replace(/^[-.]+/, '');
-      const verdict = this.classify!(key);
-      if (verdict === 'plain') continue;
+      let verdict = this.classify!(key);
+      if (verdict === 'plain') {
+        // "Secret Access Key: …", "api key = …", "seed phrase: …": a key written as words.
+        const from = wordsBefore(text, start);
+        if (from === start) continue;
+        verdict = this.classify!(text.slice(from, end));
+        if (verdict === 'plain') continue;
+        value = valueAfter(text, from, end) ?? value;
+      }
       const written = text.slice(value.from, value.to);
       if (NOT_A_VALUE.has(written.toLowerCase()) || NOT_A_VALUE.has(written)) continue;
       // A counter keeps its numbers (`max_tokens=1024`, `"tokenUsage": {...}`).
@@ -225,6 +233,29 @@ export class ValueMasker {
       after = Math.max(end, value.to);
     }
   }
+}
+
+/** Words that start a phrase rather than name a key ("the key: …", "your key = …"). */
+const NOT_KEY_WORDS = new Set(
+  'the a an this that these those your my our their his her its which what one no any each every some same other new old'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Where a key written as up to two more words before `start` begins ("Secret Access" before
+ * "Key"); `start` when there is none. Words are joined by one space; an article stops it.
+ */
+function wordsBefore(text: string, start: number): number {
+  let from = start;
+  for (let n = 0; n < 2; n++) {
+    if (from < 2 || text.charCodeAt(from - 1) !== 32) break;
+    let k = from - 1;
+    while (k > 0 && from - k < 32 && isKeyChar(text, k - 1)) k--;
+    if (k === from - 1 || NOT_KEY_WORDS.has(text.slice(k, from - 1).toLowerCase())) break;
+    from = k;
+  }
+  return from;
 }
 
 /** Where the value of the key at [start, end) lies, if a separator follows it. */
@@ -251,6 +282,10 @@ function valueAfter(text: string, start: number, end: number): ValueSpan | undef
     if (text[i] === '>' || text[i] === '=') i++;
   } else if (c === '-' && text[i + 1] === '>') i += 2;
   else if (isEncodedEquals(text, i)) i += 3;
+  else if ((c === "'" || c === '"') && i > gap && !quotedKey) {
+    // SQL: PASSWORD 'value' (the quote opens the value, read below)
+  } else if (c === '(' && (text[i + 1] === "'" || text[i + 1] === '"'))
+    i++; // PASSWORD('value')
   else if (c === ',' && quotedKey && text[start - 2] === '[')
     i++; // ["authorization", "…"]
   else if (!(text[start] === '-' && i > gap)) return undefined; // "--password value"

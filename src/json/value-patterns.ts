@@ -96,10 +96,11 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
     // Perplexity, Replicate, Square, Atlassian, Notion, Linear, Postman, Sentry, Grafana,
     // Supabase, Figma, HashiCorp Vault, Fly.io, New Relic, Doppler, Pulumi, Databricks.
     pattern:
-      /\b(?:whsec_|hf_|npm_|pypi-|shp(?:at|ss|ca|pa)_|do[opr]_v1_|key-(?=[0-9a-f]{32})|gsk_|xai-|pplx-|r8_|sq0(?:atp|csp)-|ATATT|ntn_|lin_api_|PMAK-|sntry[su]_|glsa_|sbp_|figd_|hv[sb]\.|fo1_|NRAK-|dp\.(?:pt|st|ct|sa|scim)\.|pul-|dapi(?=[0-9a-f]{32}))(?<secret>[A-Za-z0-9_-]{20,})/g,
+      /\b(?:whsec_|hf_|api_org_|npm_|pypi-|shp(?:at|ss|ca|pa)_|do[opr]_v1_|key-(?=[0-9a-f]{32})|gsk_|xai-|pplx-|r8_|sq0(?:atp|csp)-|ATATT|ntn_|lin_api_|PMAK-|sntry[su]_|glsa_|sbp_|figd_|hv[sb]\.|fo1_|NRAK-|dp\.(?:pt|st|ct|sa|scim)\.|pul-|dapi(?=[0-9a-f]{32}))(?<secret>[A-Za-z0-9_-]{20,})/g,
     hints: [
       'whsec_',
       'hf_',
+      'api_org_',
       'npm_',
       'pypi-',
       'shpat_',
@@ -149,6 +150,26 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
     pattern:
       /(?:^|\s)(?:-u|--user|--proxy-user)(?:\s{1,4}|=)["']?[^\s:"']{1,256}:(?<secret>[^\s"']{1,512})/g,
     hints: ['-u', '--user', '--proxy-user'],
+  },
+  {
+    name: 'sql-identified-by',
+    // MySQL's CREATE USER … IDENTIFIED BY '…' (`PASSWORD '…'` is read as a key and its value).
+    pattern:
+      /\bIDENTIFIED\s{1,4}(?:WITH\s{1,4}\w{1,64}\s{1,4})?BY\s{1,4}['"](?<secret>[^'"\n]{1,256})['"]/gi,
+    hints: ['identified'],
+  },
+  {
+    name: 'netrc-password',
+    // .netrc lines: machine <host> login <user> password <secret>
+    pattern:
+      /\b(?:machine\s{1,4}\S{1,256}|default)\s{1,4}login\s{1,4}\S{1,256}\s{1,4}password\s{1,4}(?<secret>\S{1,256})/g,
+    hints: ['machine', 'default'],
+  },
+  {
+    name: 'github-actions-mask',
+    // `::add-mask::<value>` names a value as secret by definition.
+    pattern: /::add-mask::(?<secret>[^\n]{1,1024})/g,
+    hints: ['::add-mask::'],
   },
   {
     name: 'command-line-password',

@@ -184,9 +184,14 @@ function walkObject(obj: object, state: WalkState, depth: number): JsonValue | u
       if (converted !== obj) return walk(converted, state, depth + 1);
     }
   }
-  for (const key of Object.keys(obj)) {
+  const keys = Object.keys(obj);
+  // `{ name: 'DB_PASSWORD', value: '…' }` (Kubernetes env, HAR and Postman headers, SSM
+  // parameters): the value is judged by the name it carries.
+  const named = keys.length <= 4 ? pairName(obj as Record<string, unknown>, keys) : undefined;
+  for (const key of keys) {
     if (budget.stopped) break;
-    putEntry(out, key, () => (obj as Record<string, unknown>)[key], state, depth);
+    const judgeAs = named !== undefined && PAIR_VALUE_FIELDS.has(key) ? named : undefined;
+    putEntry(out, key, () => (obj as Record<string, unknown>)[key], state, depth, judgeAs);
   }
   return out;
 }
@@ -316,16 +321,37 @@ function walkSecretSchema(value: object, state: WalkState, depth: number): JsonV
   }
 }
 
+/** Fields that name the entry of a name/value object, and those that hold its value. */
+const PAIR_NAME_FIELDS = ['name', 'Name', 'key', 'Key', 'ParameterKey', 'OptionName'];
+const PAIR_VALUE_FIELDS = new Set(['value', 'Value', 'ParameterValue']);
+
+/** The name a `{ name, value }` object carries, when it has both fields and the name is a string. */
+function pairName(obj: Record<string, unknown>, keys: readonly string[]): string | undefined {
+  if (keys.length < 2 || !keys.some((k) => PAIR_VALUE_FIELDS.has(k))) return undefined;
+  for (const field of PAIR_NAME_FIELDS) {
+    if (!keys.includes(field)) continue;
+    let name: unknown;
+    try {
+      name = obj[field];
+    } catch {
+      return undefined; // reported when the field itself is walked
+    }
+    return typeof name === 'string' && PAIR_KEY.test(name) ? name : undefined;
+  }
+  return undefined;
+}
+
 function putEntry(
   out: JsonObject,
   rawKey: string,
   read: () => unknown,
   state: WalkState,
   depth: number,
+  judgeAs: string = rawKey,
 ): void {
   const key = maskString(cleanString(rawKey), state);
   if (!state.budget.add(key.length + 4)) return;
-  const verdict = state.redactor.verdict(rawKey, state.path, (k, e) => redactFault(state, k, e));
+  const verdict = state.redactor.verdict(judgeAs, state.path, (k, e) => redactFault(state, k, e));
   state.path.push(key);
   try {
     let value: unknown;
