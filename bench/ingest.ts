@@ -5,6 +5,7 @@
 //
 // (a) executions/s logged through attachExecutionHistory (reference Orchestrator, 3 tool runs each),
 //     the producer pacing itself on the handle's queue; also the unpaced burst, which spools
+// (b), (a) and (b2) run in 3 rounds (--rounds), order rotated, each figure the median of its rounds
 // (b) the same rows written by the fastest raw path: unnest bulk INSERTs straight through pg, both
 //     tables in one statement per batch, two connections at once like the writer (also printed:
 //     the usual BEGIN + INSERT + INSERT + COMMIT, four round trips per batch)
@@ -54,6 +55,8 @@ const quick = process.argv.includes('--quick');
 const INGEST_RUNS = Number(argValue('--runs') ?? (quick ? 20_000 : 100_000));
 /** Runs through (b) and (a) before they are timed, so both are measured with compiled code. */
 const WARM_RUNS = Math.min(INGEST_RUNS, 2_000);
+/** Rounds of (b), (a) and (b2); each figure is the median of its rounds. */
+const ROUNDS = Number(argValue('--rounds') ?? 3);
 const SEED_RUNS = Number(argValue('--seed-runs') ?? (quick ? 400 : 2_000));
 const LATENCY_CALLS = Number(argValue('--calls') ?? (quick ? 15_000 : 60_000));
 const BATCH_ROWS = 500;
@@ -372,30 +375,46 @@ async function main(): Promise<void> {
     await truncate(store);
     await handWritten(store, WARM_RUNS);
     await truncate(store);
-    const rawPerS = await raw(store);
+    // (b), (a) and (b2) in ROUNDS rounds, their order rotated each round, each figure the median
+    // of its rounds: a burst of a neighbour's load then hits one trial of each, not one path.
+    const trials = { raw: [] as number[], ingest: [] as number[], hand: [] as number[] };
+    let pacedSpooledRows = 0;
+    const paths: Array<() => Promise<void>> = [
+      async () => void trials.raw.push(await raw(store)),
+      async () => {
+        const paced = await ingest(store, path.join(spoolRoot, `a${trials.ingest.length}`), true);
+        trials.ingest.push(paced.perS);
+        pacedSpooledRows += paced.spooledRows;
+      },
+      async () => void trials.hand.push(await handWritten(store)),
+    ];
+    for (let round = 0; round < ROUNDS; round++)
+      for (let k = 0; k < paths.length; k++) {
+        await paths[(round + k) % paths.length]!();
+        await truncate(store);
+      }
+    const median = (xs: number[]) => percentile(xs, 50);
+    const each = (xs: number[]) => xs.map((x) => round(x, 0)).join(', ');
+    const rawPerS = median(trials.raw);
+    const ingestPerS = median(trials.ingest);
+    const handPerS = median(trials.hand);
     console.log(
-      `(b) raw unnest bulk INSERT via pg, one statement per batch: ${round(rawPerS, 0)} executions/s`,
+      `(b) raw unnest bulk INSERT via pg, one statement per batch: ${round(rawPerS, 0)} executions/s (rounds: ${each(trials.raw)})`,
     );
-    await truncate(store);
     const rawFourPerS = await raw(store, INGEST_RUNS, 'four');
     console.log(
       `    the same as BEGIN + one INSERT per table + COMMIT (four round trips): ${round(rawFourPerS, 0)} executions/s`,
     );
     await truncate(store);
-    const paced = await ingest(store, path.join(spoolRoot, 'a'), true);
-    const ingestPerS = paced.perS;
     // Rows that went through the spool are printed on the line of the run they belong to.
     const through = (rows: number) => (rows > 0 ? `, ${rows} rows through the spool and back` : '');
     console.log(
-      `(a) middleware (attachExecutionHistory): ${round(ingestPerS, 0)} executions/s` +
-        through(paced.spooledRows),
+      `(a) middleware (attachExecutionHistory): ${round(ingestPerS, 0)} executions/s (rounds: ${each(trials.ingest)})` +
+        through(pacedSpooledRows),
     );
-    await truncate(store);
-    const handPerS = await handWritten(store);
     console.log(
-      `(b2) the same orchestrator logged by hand (rows from its events, no masking, bounds or spool; (b)'s statement and lanes): ${round(handPerS, 0)} executions/s`,
+      `(b2) the same orchestrator logged by hand (rows from its events, no masking, bounds or spool; (b)'s statement and lanes): ${round(handPerS, 0)} executions/s (rounds: ${each(trials.hand)})`,
     );
-    await truncate(store);
     const burst = await ingest(store, path.join(spoolRoot, 'a-burst'), false);
     const burstPerS = burst.perS;
     console.log(
