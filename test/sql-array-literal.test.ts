@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { booleanArray, numberArray, timestampArray } from '../src/sql/array-literal.js';
-import { binaryTextArray } from '../src/sql/binary-array.js';
+import { binaryTextArray, binaryTimestampArray } from '../src/sql/binary-array.js';
 import { adminUrl } from './helpers/db.js';
 
 let client: pg.Client;
@@ -141,6 +141,50 @@ describe('array literals for the bulk inserts', () => {
     ];
     const [ours, theirs] = await both('timestamptz', timestampArray(dates, same), dates);
     expect(ours).toBe(theirs);
+  });
+
+  it('times in binary: every millisecond of years 1-9999 (property) and the edges, as pg sends them', async () => {
+    await client.query(`SET TIME ZONE 'UTC'`);
+    const edges = [
+      new Date(),
+      new Date('2000-01-01T00:00:00.000Z'), // PostgreSQL's epoch
+      new Date('1999-12-31T23:59:59.999Z'),
+      new Date('1970-01-01T00:00:00.000Z'),
+      new Date('0001-01-01T00:00:00.000Z'),
+      new Date('9999-12-31T23:59:59.999Z'),
+      new Date('1600-02-29T12:34:56.789Z'), // past 2^53 microseconds from 2000: the BigInt path
+      null,
+    ];
+    const [ours, theirs] = await both('timestamptz', binaryTimestampArray(edges, same)!, edges);
+    expect(ours).toBe(theirs);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.option(
+            fc.date({
+              min: new Date('0001-01-01T00:00:00.000Z'),
+              max: new Date('9999-12-31T23:59:59.999Z'),
+              noInvalidDate: true,
+            }),
+          ),
+          { maxLength: 6 },
+        ),
+        async (dates) => {
+          const [a, b] = await both('timestamptz', binaryTimestampArray(dates, same)!, dates);
+          expect(a).toBe(b);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('times in binary: none for an invalid Date or a year outside 1-9999 (the text literal goes)', () => {
+    for (const d of [
+      new Date(NaN),
+      new Date('+010000-01-01T00:00:00.000Z'),
+      new Date('0000-06-01'),
+    ])
+      expect(binaryTimestampArray([new Date(), d], same)).toBeUndefined();
   });
 
   it('an invalid Date is refused by the server, as before', async () => {

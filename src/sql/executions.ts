@@ -1,6 +1,6 @@
 import type { Query } from './query.js';
 import { booleanArray, numberArray, timestampArray } from './array-literal.js';
-import { binaryTextArray } from './binary-array.js';
+import { binaryTextArray, binaryTimestampArray } from './binary-array.js';
 import type { ExecutionRow, ToolCreationRow, ToolExecutionRow } from '../schema/rows.js';
 
 export function insertExecution(row: ExecutionRow): Query {
@@ -119,8 +119,15 @@ function toolExecutionsInsert(first: number): string {
            ON CONFLICT (execution_id, call_id) DO NOTHING`;
 }
 
-// Text-like columns as binary text arrays (no quoting or escaping, see binary-array.ts); the
-// rest as array literals built in one pass (see array-literal.ts), not by pg's generic serializer.
+// Text-like columns and times in binary (no quoting, escaping or formatting, see binary-array.ts);
+// booleans and numbers as array literals built in one pass (array-literal.ts).
+
+/** created_at in binary, or as text when a time is outside years 1-9999 (see binaryTimestampArray). */
+function times(rows: ReadonlyArray<{ createdAt: Date | null }>): string | Buffer {
+  const pick = (r: { createdAt: Date | null }): Date | null => r.createdAt;
+  return binaryTimestampArray(rows, pick) ?? timestampArray(rows, pick);
+}
+
 function executionValues(rows: readonly ExecutionRow[]): Array<string | Buffer> {
   return [
     binaryTextArray(rows, (r) => r.executionId),
@@ -130,7 +137,7 @@ function executionValues(rows: readonly ExecutionRow[]): Array<string | Buffer> 
     booleanArray(rows, (r) => r.success),
     binaryTextArray(rows, (r) => r.error),
     numberArray(rows, (r) => r.durationMs),
-    timestampArray(rows, (r) => r.createdAt),
+    times(rows),
     binaryTextArray(rows, (r) => r.metadata),
   ];
 }
@@ -145,7 +152,7 @@ function toolValues(rows: readonly ToolExecutionRow[]): Array<string | Buffer> {
     booleanArray(rows, (r) => r.success),
     binaryTextArray(rows, (r) => r.error),
     numberArray(rows, (r) => r.durationMs),
-    timestampArray(rows, (r) => r.createdAt),
+    times(rows),
   ];
 }
 
