@@ -55,13 +55,13 @@ const FRAGMENT_EXCEPTIONS: Record<string, readonly string[]> = {
 };
 
 /** Short terms that also count at the end of a fused word (userpin, mysig, sentrydsn, ghpat). */
-const SUFFIX_TERMS = words(`pass pwd pw auth cred otp sig pat dsn pin`);
+const SUFFIX_TERMS = words(`pass pwd pw auth cred otp sig pat dsn pin ssn cvv`);
 
 /** Words ending in a suffix term that are not secrets. */
 const NOT_SUFFIXED = new Set(
   words(`
   bypass compass encompass overpass underpass surpass spin backspin tailspin lupin
-  spat`),
+  spat monkey donkey turkey hockey jockey whiskey lackey turnkey latchkey hotkey`),
 );
 
 /**
@@ -87,7 +87,19 @@ const STRUCTURAL_KEYS = new Set(
 const DESCRIBING_WORDS = new Set(
   words(`
   type kind method scheme algorithm alg policy provider required enabled disabled name mode
-  format strategy flow
+  format strategy flow endpoint
+`),
+);
+
+/**
+ * Last words that only say which copy of a value a key holds (`STRIPE_KEY_PROD`, `apiKeyV2`,
+ * `signing_key_b64`): skipped when looking for the key's own last word.
+ */
+const QUALIFIER_WORDS = new Set(
+  words(`
+  prod production dev development test testing staging stage live sandbox old new current
+  next previous prev primary secondary backup b64 base64 enc encoded encrypted raw hex pem der
+  json value val str string text data bytes default local remote v b base
 `),
 );
 
@@ -96,7 +108,7 @@ const COUNT_WORDS = new Set(
   words(`
   count length len size max min limit total num number ttl timeout expiry expire
   expires expiration age attempt retry retries version lifetime duration interval
-  strength
+  strength rate ratio percent pct percentage score at
 `),
 );
 
@@ -198,11 +210,19 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
   for (const w of words) {
     if (SECRET_WORDS.has(w)) hit(w);
     else if (!NOT_SUFFIXED.has(w) && SUFFIX_TERMS.some((t) => w.endsWith(t))) hit(w);
+    // Fused "<something>key" (stripekey, SERVICEKEY) unless the something is structural (cachekey).
+    else if (
+      w.length >= 6 &&
+      w.endsWith('key') &&
+      !NOT_SUFFIXED.has(w) &&
+      !STRUCTURAL_KEYS.has(w.slice(0, -3))
+    )
+      hit('key');
   }
   for (const fragment of SECRET_FRAGMENTS) if (hasFragment(joined, fragment)) hit(fragment);
-  const last = words[words.length - 1]!;
-  if (last === 'key' && words.length >= 2 && !STRUCTURAL_KEYS.has(words[words.length - 2]!))
-    hit('key');
+  let end = words.length;
+  while (end > 1 && (QUALIFIER_WORDS.has(words[end - 1]!) || /^\d+$/.test(words[end - 1]!))) end--;
+  if (words[end - 1] === 'key' && end >= 2 && !STRUCTURAL_KEYS.has(words[end - 2]!)) hit('key');
   for (const term of extra) if (matchesTerm(words, joined, term)) hit('user');
   if (!found) return 'plain';
   if (words.length >= 2 && DESCRIBING_WORDS.has(words[words.length - 1]!)) return 'plain';
@@ -215,7 +235,7 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
   return words.some((w) => COUNT_WORDS.has(w)) ? 'counter' : 'secret';
 }
 
-const NUMERIC_TEXT = /^\s*[-+]?\d[\d_,.]{0,30}\s*$/;
+const NUMERIC_TEXT = /^\s*[-+]?\d[\d_,.]{0,30}%?\s*$/;
 
 /** True when a string is a written number ("1,024"), which a counter may hold. */
 export function isNumericText(value: string): boolean {
