@@ -12,7 +12,19 @@
  */
 
 const TEXT_OID = 25;
+const TIMESTAMPTZ_OID = 1184;
 const HEADER_BYTES = 20;
+
+/** A buffer of `size` bytes starting with a one-dimensional array's header (see above). */
+function arrayBuffer(size: number, nulls: number, oid: number, n: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  out.writeInt32BE(1, 0);
+  out.writeInt32BE(nulls, 4);
+  out.writeInt32BE(oid, 8);
+  out.writeInt32BE(n, 12);
+  out.writeInt32BE(1, 16);
+  return out;
+}
 
 export function binaryTextArray<T>(rows: readonly T[], pick: (row: T) => string | null): Buffer {
   const n = rows.length;
@@ -27,12 +39,7 @@ export function binaryTextArray<T>(rows: readonly T[], pick: (row: T) => string 
       size += 4;
     } else size += 4 + Buffer.byteLength(v, 'utf8');
   }
-  const out = Buffer.allocUnsafe(size);
-  out.writeInt32BE(1, 0);
-  out.writeInt32BE(nulls, 4);
-  out.writeInt32BE(TEXT_OID, 8);
-  out.writeInt32BE(n, 12);
-  out.writeInt32BE(1, 16);
+  const out = arrayBuffer(size, nulls, TEXT_OID, n);
   let at = HEADER_BYTES;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
@@ -48,7 +55,6 @@ export function binaryTextArray<T>(rows: readonly T[], pick: (row: T) => string 
   return out;
 }
 
-const TIMESTAMPTZ_OID = 1184;
 /** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in Unix milliseconds. */
 const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 4_294_967_296;
@@ -83,12 +89,7 @@ export function binaryTimestampArray<T>(
     times[i] = ms;
     size += 12;
   }
-  const out = Buffer.allocUnsafe(size);
-  out.writeInt32BE(1, 0);
-  out.writeInt32BE(nulls, 4);
-  out.writeInt32BE(TIMESTAMPTZ_OID, 8);
-  out.writeInt32BE(n, 12);
-  out.writeInt32BE(1, 16);
+  const out = arrayBuffer(size, nulls, TIMESTAMPTZ_OID, n);
   let at = HEADER_BYTES;
   for (let i = 0; i < n; i++) {
     const ms = times[i]!;
