@@ -27,6 +27,35 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   return { promise, resolve };
 }
 
+describe('hostile events', () => {
+  it('null, undefined and throwing tool and run events never reach the orchestrator; the run around them is kept', async () => {
+    const em = new EventEmitter();
+    const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    const errors: string[] = [];
+    handle.on('error', (e) => errors.push((e as { code: string }).code));
+    const trap = {
+      get runId(): string {
+        throw new Error('boom');
+      },
+    };
+    const runId = 'hostile_events_run';
+    expect(() => {
+      em.emit('process:start', { runId, goalText: 'hostile events' });
+      for (const name of ['tool:start', 'tool:end', 'process:start', 'process:end'])
+        for (const bad of [null, undefined, trap]) em.emit(name, bad);
+      em.emit('tool:start', { runId, callId: 'c1', toolName: 'fine' });
+      em.emit('tool:end', { runId, callId: 'c1', toolName: 'fine', result: 1 });
+      em.emit('process:end', { runId, result: { success: true } });
+    }).not.toThrow();
+    await handle.close();
+    expect(errors.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(errors)).toEqual(new Set(['HANDLER']));
+    const [execution] = await executionsOf(db, 'hostile events');
+    expect(execution).toBeDefined();
+    expect(await toolsOf(db, execution!.execution_id)).toHaveLength(1);
+  });
+});
+
 describe('foreign ids', () => {
   it('a replayed run with non-UUID ids (trace_…, call_…, OTel hex, numbers) writes no duplicate', async () => {
     const runs = [

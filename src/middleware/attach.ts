@@ -78,37 +78,14 @@ export class ExecutionHistory extends RunRecorder {
     }
   }
 
+  // A tool event has the recorder's input fields exactly, so it is handed over as it is (no copy
+  // per event); the recorder reads it inside its own guard.
   private onToolStart(e: ToolStartEvent): void {
-    try {
-      this.startTool({
-        runId: e.runId,
-        callId: e.callId,
-        toolName: e.toolName,
-        parameters: e.parameters,
-        startedAt: e.startedAt,
-      });
-    } catch (error) {
-      this.fault('handler', error);
-    }
+    this.startTool(e);
   }
 
   private onToolEnd(e: ToolEndEvent): void {
-    try {
-      this.endTool({
-        runId: e.runId,
-        callId: e.callId,
-        toolName: e.toolName,
-        success: e.success,
-        parameters: e.parameters,
-        result: e.result,
-        error: e.error,
-        durationMs: e.durationMs,
-        startedAt: e.startedAt,
-        endedAt: e.endedAt,
-      });
-    } catch (error) {
-      this.fault('handler', error);
-    }
+    this.endTool(e);
   }
 
   private onProcessEnd(e: ProcessEndEvent): void {
