@@ -9,6 +9,7 @@ import {
   reportModelCall,
   trackTool,
   type ExecutionStore,
+  type HistoryError,
 } from '../src/index.js';
 import { executionsOf, openRowsFixture, toolsOf } from './helpers/middleware-rows.js';
 
@@ -32,7 +33,7 @@ describe('hostile events', () => {
     const em = new EventEmitter();
     const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
     const errors: string[] = [];
-    handle.on('error', (e) => errors.push((e as { code: string }).code));
+    handle.on('error', (e) => errors.push((e as HistoryError).code));
     const trap = {
       get runId(): string {
         throw new Error('boom');
