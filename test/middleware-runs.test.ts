@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,35 @@ describe('hostile events', () => {
     const [execution] = await executionsOf(db, 'hostile events');
     expect(execution).toBeDefined();
     expect(await toolsOf(db, execution!.execution_id)).toHaveLength(1);
+  });
+});
+
+describe('after close()', () => {
+  it("a recorder's runs after close() land in a sealed spool file, the lock let go: the next handle, in this process too, writes them", async () => {
+    const dir = await spoolDir();
+    const first = createRunRecorder({ store, spoolDir: dir });
+    first.startRun({ runId: 'before_close', goalText: 'written before close' });
+    first.endRun({ runId: 'before_close', success: true });
+    await first.close();
+    first.startRun({ runId: 'after_close', goalText: 'given after close' });
+    first.startTool({ runId: 'after_close', callId: 'c', toolName: 'late_tool' });
+    first.endTool({ runId: 'after_close', callId: 'c', result: 1 });
+    first.endRun({ runId: 'after_close', success: true });
+    // The spool write is in the background: wait for a sealed file and no lock left.
+    for (let i = 0; i < 200; i++) {
+      const names = await readdir(dir);
+      if (names.some((n) => n.includes('.sealed.')) && !names.some((n) => n.endsWith('.owner')))
+        break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(first.stats().spooled).toBe(2);
+    const next = createRunRecorder({ store, spoolDir: dir });
+    expect((await next.flush({ timeoutMs: 10_000 })).complete).toBe(true);
+    await next.close();
+    const [execution] = await executionsOf(db, 'given after close');
+    expect(execution).toBeDefined();
+    expect(await toolsOf(db, execution!.execution_id)).toHaveLength(1);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
   });
 });
 

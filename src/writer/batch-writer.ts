@@ -66,6 +66,8 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
   private replayingAtClose = false;
   private stopping = false;
   private closing: Promise<CloseReport> | undefined;
+  /** close() has taken what was held: a run given from now on is spooled on its own. */
+  private closed = false;
   private readonly counters: WriterCounters = {
     written: 0,
     retried: 0,
@@ -138,6 +140,10 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
   /** Hot path: O(1), never awaits, never throws. */
   enqueue(unit: HistoryUnit, journal?: JournalSegment): void {
     const entry = toEntry(unit, journal);
+    if (this.closed) {
+      this.handOff.afterClose(entry);
+      return;
+    }
     if (this.closing !== undefined || this.queue.rows + entry.rows > this.o.maxQueueRows) {
       this.handOff.overflow(entry, this.closing !== undefined);
       return;
@@ -350,6 +356,7 @@ export class BatchWriter extends EventEmitter<WriterEvents> {
     if (this.retryReplay !== undefined) clearTimeout(this.retryReplay);
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     const leftovers: Entry[] = this.handOff.takeBuffer();
+    this.closed = true;
     // Still on the wire after the grace period (a server that accepts and never answers): spool
     // a copy, marked so that the write, if it ever gives up, does not spool it again.
     if (!idle) for (const batch of this.inFlight) leftovers.push(...batch);

@@ -56,6 +56,35 @@ export class SpoolHandOff {
     if (this.buffer.length === 1) setImmediate(() => void this.writeBuffer());
   }
 
+  /**
+   * A run given after close() took what was held: spooled in a sealed file and the folder's lock
+   * let go again, so the next handle on the folder replays it (this process's too), instead of a
+   * file held by a handle that no longer writes.
+   */
+  afterClose(entry: Entry): void {
+    const spool = this.o.spool;
+    if (entry.journal !== undefined) spool.orphaned(entry.journal);
+    const onDisk = entry.journal !== undefined ? Promise.resolve() : this.write([entry]);
+    void onDisk
+      .then(async () => {
+        spool.sealJournals();
+        await spool.sealSpill();
+        await spool.release();
+      })
+      .catch((error: unknown) =>
+        this.o.report(
+          new HistoryError(
+            'SPOOL_WRITE',
+            `cannot seal the spool in ${spool.dir}: ${String(error)}`,
+            0,
+            {
+              cause: error,
+            },
+          ),
+        ),
+      );
+  }
+
   /** Writes the overflow buffer to the spool: one append, one fsync. */
   async writeBuffer(): Promise<void> {
     if (this.buffer.length === 0) return;
