@@ -108,16 +108,31 @@ export class DatabaseError extends DendriteError {
   }
 }
 
-/** SQLSTATEs worth retrying: serialization failure, deadlock, lock/statement timeouts, admin shutdowns. */
+/**
+ * SQLSTATEs worth retrying. Faults of a moment: serialization failure, deadlock, lock timeouts
+ * (statement timeouts and admin shutdowns are class 57 below). And faults of the database as a
+ * whole rather than of a row, which an operator or a failover cures: a read-only server (25006, a
+ * standby after failover), missing privilege (42501), a missing table, column, function or
+ * database (42P01, 42703, 42883, 3D000: a database restored or migrated under the writer).
+ * Retrying keeps those rows (spooled at close) where refusing them would set every row aside.
+ */
 const RETRYABLE_SQLSTATES = new Set([
   '40001',
   '40P01',
   '55P03',
-  '57014',
-  '57P01',
-  '57P02',
-  '57P03',
+  '55006',
+  '25006',
+  '42501',
+  '42P01',
+  '42703',
+  '42883',
+  '3D000',
 ]);
+/**
+ * SQLSTATE classes retried as a whole: connection (08), insufficient resources (53: disk full, out
+ * of memory, too many connections), operator intervention (57), system errors (58: I/O).
+ */
+const RETRYABLE_CLASSES = new Set(['08', '53', '57', '58']);
 /** Node socket errors that mean "the server is away", also retryable. */
 const CONNECTION_ERRNOS = new Set([
   'ECONNREFUSED',
@@ -141,14 +156,18 @@ function errnoOf(error: unknown): string | undefined {
   return typeof code === 'string' && code.startsWith('E') ? code : undefined;
 }
 
-/** True for faults where the same statement may succeed later (connection loss, deadlock, timeouts). */
+/**
+ * True for faults where the same statement may succeed later: connection loss, deadlock, timeouts,
+ * and states of the whole database (read-only, full, missing privilege or table) rather than of a row.
+ */
 export function isRetryable(error: unknown): boolean {
   // A store closed under a writer is, to the writer, a database that went away: its rows are kept
   // (retried, then spooled for the next handle), never refused.
   if (error instanceof ConnectionError || error instanceof ClosedError) return true;
   if (error instanceof DendriteError) return false;
   const state = sqlStateOf(error);
-  if (state !== undefined) return state.startsWith('08') || RETRYABLE_SQLSTATES.has(state);
+  if (state !== undefined)
+    return RETRYABLE_CLASSES.has(state.slice(0, 2)) || RETRYABLE_SQLSTATES.has(state);
   const errno = errnoOf(error);
   if (errno !== undefined) return CONNECTION_ERRNOS.has(errno);
   // pg raises plain Errors without a code when the socket ends mid-query.

@@ -1,0 +1,91 @@
+// Faults of the database as a whole (not of a row): a failover leaving a read-only server, a role
+// that lost its INSERT privilege. The writer must keep those rows (retry, then spool at close) and
+// write them once the database is right again, never set them aside as refused rows.
+import { readdir } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionStore, createRunRecorder, isRetryable, type HistoryError } from '../src/index.js';
+import { adminUrl, createTestDatabase } from './helpers/db.js';
+
+let url: string;
+let database: string;
+let admin: pg.Client;
+let root: string;
+
+beforeAll(async () => {
+  url = await createTestDatabase();
+  database = new URL(url).pathname.slice(1);
+  admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  root = await mkdtemp(path.join(tmpdir(), 'dendrite-db-faults-'));
+});
+afterAll(async () => {
+  await admin?.end();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Ends every session on the test database, so the next connections see a changed setting. */
+async function dropSessions(): Promise<void> {
+  await admin.query(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [database],
+  );
+}
+
+async function countOf(goal: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM executions WHERE goal_text = $1',
+      [goal],
+    );
+    return r.rows[0]!.n;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('database-wide faults', () => {
+  it('read-only after a failover: rows are retried and written once it is writable, none refused', async () => {
+    const store = await ExecutionStore.open({ connectionString: url, migrate: false });
+    const spoolDir = path.join(root, 'read-only');
+    const recorder = createRunRecorder({ store, spoolDir, retryBaseMs: 20, retryMaxMs: 100 });
+    const errors: HistoryError[] = [];
+    recorder.on('error', (e) => errors.push(e as HistoryError));
+    try {
+      await admin.query(`ALTER DATABASE ${database} SET default_transaction_read_only = on`);
+      await dropSessions();
+      for (let i = 0; i < 20; i++) {
+        recorder.startRun({ runId: `ro-${i}`, goalText: 'during read-only' });
+        recorder.startTool({ runId: `ro-${i}`, callId: 'c', toolName: 'probe' });
+        recorder.endTool({ runId: `ro-${i}`, callId: 'c', result: i });
+        recorder.endRun({ runId: `ro-${i}`, success: true });
+      }
+      const during = await recorder.flush({ timeoutMs: 800 });
+      expect(during.complete).toBe(false);
+      expect(recorder.stats().rejected).toBe(0);
+      expect(errors.some((e) => e.code === 'REJECTED')).toBe(false);
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} RESET default_transaction_read_only`);
+      await dropSessions();
+    }
+    expect((await recorder.flush({ timeoutMs: 15_000 })).complete).toBe(true);
+    await recorder.close();
+    await store.close();
+    expect(await countOf('during read-only')).toBe(20);
+    expect(recorder.stats().rejected).toBe(0);
+    expect(await readdir(spoolDir).catch(() => [])).not.toContain('rejected.jsonl');
+  });
+
+  it('classifies database-wide states as retryable and row faults as not', () => {
+    const state = (code: string) => Object.assign(new Error(code), { code });
+    for (const code of ['25006', '53100', '53200', '53300', '58030', '42501', '42P01', '3D000'])
+      expect([code, isRetryable(state(code))]).toEqual([code, true]);
+    for (const code of ['22P02', '22021', '23505', '23503', '22008', '54000'])
+      expect([code, isRetryable(state(code))]).toEqual([code, false]);
+  });
+});
