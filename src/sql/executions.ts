@@ -48,8 +48,8 @@ export function insertToolExecution(row: ToolExecutionRow): Query {
 
 /**
  * The unnest() argument list: one array parameter per column, numbered from `first`. Text-like
- * columns arrive as binary `text[]` (see binary-array.ts) and are cast to their type here; the
- * others as array literals.
+ * columns arrive as binary `text[]` (see binary-array.ts) and are cast to their type here; times
+ * as binary `timestamptz[]` (or a literal, see times()), booleans and numbers as array literals.
  */
 function arrayParams(types: readonly string[], first: number): string {
   return types
