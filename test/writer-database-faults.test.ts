@@ -81,6 +81,48 @@ describe('database-wide faults', () => {
     expect(await readdir(spoolDir).catch(() => [])).not.toContain('rejected.jsonl');
   });
 
+  it('a statement timeout shorter than a batch takes: the batch goes in halves, every run written', async () => {
+    // Each tool row costs 3 ms here, so a batch of 40 runs takes 360 ms and one run about 9 ms.
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query(`CREATE FUNCTION slow_row() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(0.003); RETURN NEW; END $$`);
+    await db.query(`CREATE TRIGGER slow_row BEFORE INSERT ON tool_executions
+      FOR EACH ROW WHEN (NEW.tool_name = 'slow_probe') EXECUTE FUNCTION slow_row()`);
+    await db.query(`ALTER DATABASE ${database} SET statement_timeout = '150ms'`);
+    await db.end();
+    await dropSessions();
+    const store = await ExecutionStore.open({ connectionString: url, migrate: false });
+    const recorder = createRunRecorder({
+      store,
+      spoolDir: path.join(root, 'timeout'),
+      batchSize: 200,
+      retryBaseMs: 10,
+      retryMaxMs: 50,
+    });
+    const errors: HistoryError[] = [];
+    recorder.on('error', (e) => errors.push(e as HistoryError));
+    try {
+      for (let i = 0; i < 40; i++) {
+        recorder.startRun({ runId: `slow-${i}`, goalText: 'slow batch' });
+        for (let k = 0; k < 3; k++) {
+          recorder.startTool({ runId: `slow-${i}`, callId: `c${k}`, toolName: 'slow_probe' });
+          recorder.endTool({ runId: `slow-${i}`, callId: `c${k}`, result: k });
+        }
+        recorder.endRun({ runId: `slow-${i}`, success: true });
+      }
+      expect((await recorder.flush({ timeoutMs: 20_000 })).complete).toBe(true);
+    } finally {
+      await recorder.close();
+      await store.close();
+      await admin.query(`ALTER DATABASE ${database} RESET statement_timeout`);
+      await dropSessions();
+    }
+    expect(await countOf('slow batch')).toBe(40);
+    expect(recorder.stats().rejected).toBe(0);
+    expect(errors.some((e) => e.code !== 'REJECTED')).toBe(true); // the timeouts were reported
+  });
+
   it('classifies database-wide states as retryable and row faults as not', () => {
     const state = (code: string) => Object.assign(new Error(code), { code });
     for (const code of ['25006', '53100', '53200', '53300', '58030', '42501', '42P01', '3D000'])

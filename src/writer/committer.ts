@@ -1,5 +1,5 @@
 import type { HistorySink } from '../schema/ports.js';
-import { isRetryable, mapDatabaseError } from '../errors.js';
+import { isRetryable, mapDatabaseError, sqlStateOf } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import type { Deadline } from './deadline.js';
 import { HistoryError } from './errors.js';
@@ -19,9 +19,16 @@ export interface CommitterOptions {
   flushed: (event: FlushedEvent) => void;
 }
 
+/** SQLSTATE of a statement cancelled by `statement_timeout` (or by a user). */
+const QUERY_CANCELED = '57014';
+
+/** Thrown inside commit() only: the batch hit a statement timeout and is written in halves. */
+class TooSlow extends Error {}
+
 /**
- * Commits batches: retries retryable faults with backoff until the deadline, and splits a batch
- * the database refuses for good to set aside only the runs it refuses (in `rejected.jsonl`).
+ * Commits batches: retries retryable faults with backoff until the deadline, writes a batch that
+ * hits a statement timeout in halves, and splits a batch the database refuses for good to set
+ * aside only the runs it refuses (in `rejected.jsonl`).
  */
 export class Committer {
   constructor(private readonly o: CommitterOptions) {}
@@ -32,8 +39,17 @@ export class Committer {
       return await this.retrying(
         () => this.write(entries, replay),
         `history batch of ${entries.length} runs`,
+        entries.length > 1,
       );
     } catch (error) {
+      if (error instanceof TooSlow) {
+        // A statement timeout shorter than this batch takes: halves go through, retrying the same
+        // batch never would.
+        const mid = entries.length >> 1;
+        const first = await this.commit(entries.slice(0, mid), replay);
+        const second = await this.commit(entries.slice(mid), replay);
+        return first && second;
+      }
       await this.isolate(entries, error, replay);
       return true;
     }
@@ -43,7 +59,7 @@ export class Committer {
    * Runs `op`, retrying retryable faults with backoff. Resolves true once it succeeds, false when
    * the deadline cut the retries short; rejects with a fault that retrying cannot cure.
    */
-  async retrying(op: () => Promise<void>, what: string): Promise<boolean> {
+  async retrying(op: () => Promise<void>, what: string, splittable = false): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
         await op();
@@ -52,6 +68,7 @@ export class Committer {
         if (!isRetryable(error)) throw error;
         this.o.counters.retried += 1;
         this.o.report(mapDatabaseError(error, what));
+        if (splittable && sqlStateOf(error) === QUERY_CANCELED) throw new TooSlow();
         if (this.o.deadline.passed()) return false;
         await this.o.deadline.sleep(backoffDelay(attempt, this.o.retryBaseMs, this.o.retryMaxMs));
         if (this.o.deadline.passed()) return false;
