@@ -129,10 +129,11 @@ const RETRYABLE_SQLSTATES = new Set([
   '3D000',
 ]);
 /**
- * SQLSTATE classes retried as a whole: connection (08), insufficient resources (53: disk full, out
- * of memory, too many connections), operator intervention (57), system errors (58: I/O).
+ * SQLSTATE classes retried as a whole: connection (08), authorization (28: a password rotated or a
+ * login revoked under a running writer), insufficient resources (53: disk full, out of memory, too
+ * many connections), operator intervention (57), system errors (58: I/O).
  */
-const RETRYABLE_CLASSES = new Set(['08', '53', '57', '58']);
+const RETRYABLE_CLASSES = new Set(['08', '28', '53', '57', '58']);
 /** Node socket errors that mean "the server is away", also retryable. */
 const CONNECTION_ERRNOS = new Set([
   'ECONNREFUSED',

@@ -123,9 +123,63 @@ describe('database-wide faults', () => {
     expect(errors.some((e) => e.code !== 'REJECTED')).toBe(true); // the timeouts were reported
   });
 
+  it('a login revoked mid-run (credentials rotated): rows wait, and are written once it is back', async () => {
+    const role = `dendrite_w_${database.slice(-8)}`;
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'w-secret'`);
+    await admin.query(`GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await admin.query(`GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await c.query(`GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    await c.end();
+    const as = new URL(url);
+    as.username = role;
+    as.password = 'w-secret';
+    const store = await ExecutionStore.open({ connectionString: as.toString(), migrate: false });
+    const recorder = createRunRecorder({
+      store,
+      spoolDir: path.join(root, 'login'),
+      retryBaseMs: 20,
+      retryMaxMs: 100,
+    });
+    const errors: HistoryError[] = [];
+    recorder.on('error', (e) => errors.push(e as HistoryError));
+    try {
+      await admin.query(`ALTER ROLE ${role} NOLOGIN`);
+      await dropSessions();
+      for (let i = 0; i < 10; i++) {
+        recorder.startRun({ runId: `login-${i}`, goalText: 'login revoked' });
+        recorder.endRun({ runId: `login-${i}`, success: true });
+      }
+      expect((await recorder.flush({ timeoutMs: 800 })).complete).toBe(false);
+      expect(recorder.stats().rejected).toBe(0);
+    } finally {
+      await admin.query(`ALTER ROLE ${role} LOGIN`);
+    }
+    expect((await recorder.flush({ timeoutMs: 15_000 })).complete).toBe(true);
+    await recorder.close();
+    await store.close();
+    await dropSessions();
+    await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+    expect(await countOf('login revoked')).toBe(10);
+    expect(errors.some((e) => e.code === 'REJECTED')).toBe(false);
+  });
+
   it('classifies database-wide states as retryable and row faults as not', () => {
     const state = (code: string) => Object.assign(new Error(code), { code });
-    for (const code of ['25006', '53100', '53200', '53300', '58030', '42501', '42P01', '3D000'])
+    for (const code of [
+      '25006',
+      '28000',
+      '28P01',
+      '53100',
+      '53200',
+      '53300',
+      '58030',
+      '42501',
+      '42P01',
+      '3D000',
+    ])
       expect([code, isRetryable(state(code))]).toEqual([code, true]);
     for (const code of ['22P02', '22021', '23505', '23503', '22008', '54000'])
       expect([code, isRetryable(state(code))]).toEqual([code, false]);
