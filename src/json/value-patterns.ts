@@ -37,19 +37,21 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
     name: 'url-password',
     // scheme://user:password@host — also a typo'd "postgres//..." and an unencoded "@" in the
     // password (the greedy run backs off to the last "@" before the path).
-    pattern: /\/\/[^\s:/?#@"'<>\\]{0,256}:(?<secret>[^\s/?#"'<>\\]{1,512})@/g,
+    // A quote, bracket or backslash left unencoded in the password is still part of it.
+    pattern: /\/\/[^\s:/?#@"'<>\\]{0,256}:(?<secret>[^\s/?#"]{1,512})@/g,
     hints: ['//'],
   },
   {
     name: 'authorization-scheme',
     pattern:
-      /\b(?:Bearer|Basic|Token|Negotiate|NTLM|ApiKey|Api-Key|SSWS)\s{1,4}(?<secret>[A-Za-z0-9._~+/=-]{6,})/gi,
+      /\b(?:Bearer|Basic|Token|Negotiate|NTLM|ApiKey|Api-Key|SSWS)\s{1,16}(?<secret>[A-Za-z0-9._~+/=-]{6,})/gi,
     hints: ['bearer', 'basic', 'token', 'negotiate', 'ntlm', 'apikey', 'api-key', 'ssws'],
     accept: looksLikeCredential,
   },
   {
     name: 'jwt',
-    pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+    // Also JWE (five parts, the key part may be empty) and base64 with its "=" padding kept.
+    pattern: /\beyJ[A-Za-z0-9_=-]{5,}(?:\.[A-Za-z0-9_=-]*){2,4}/g,
     hints: ['eyj'],
   },
   {
@@ -87,8 +89,15 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
   },
   {
     name: 'google-key',
-    pattern: /\b(?:AIza|ya29\.|GOCSPX-)(?<secret>[0-9A-Za-z_-]{20,})/g,
-    hints: ['aiza', 'ya29.', 'gocspx-'],
+    // API keys, OAuth access tokens, OAuth client secrets, OAuth refresh tokens (1//0…).
+    pattern: /\b(?:AIza|ya29\.|GOCSPX-|1\/\/0)(?<secret>[0-9A-Za-z_-]{20,})/g,
+    hints: ['aiza', 'ya29.', 'gocspx-', '1//0'],
+  },
+  {
+    name: 'azure-client-secret',
+    // Microsoft Entra ID (Azure AD) application secrets: three characters, a digit, "Q~", 31-34 more.
+    pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~-])/g,
+    hints: ['q~'],
   },
   {
     name: 'vendor-token',
@@ -201,8 +210,9 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
   {
     name: 'private-key-block',
     // The body up to its END line, or to the end of the text when cut (a truncated key is still secret).
+    // PEM (RSA, EC, DSA, OPENSSH, ENCRYPTED, PGP PRIVATE/SECRET KEY BLOCK) and SSH2's "---- BEGIN".
     pattern:
-      /-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?<secret>[\s\S]*?)(?=-----END|$)/g,
-    hints: ['-----begin'],
+      /-{4,5} ?BEGIN[A-Z0-9 ]{0,40} (?:PRIVATE|SECRET) KEY(?: BLOCK)? ?-{4,5}(?<secret>[\s\S]*?)(?=-{4,5} ?END|$)/gi,
+    hints: ['-----begin', '---- begin'],
   },
 ];
