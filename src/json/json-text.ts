@@ -163,6 +163,16 @@ class DirectWriter {
 }
 
 /**
+ * The same string, flattened now: the direct writer builds its text by concatenation, a tree of
+ * pieces that a queued row would otherwise keep alive (and the garbage collector copy) until the
+ * writer encodes it, which flattens it anyway. Reading a character makes V8 flatten it in place.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
+
+/**
  * `JSON.stringify(sanitizeJson(value, sanitizer))`, written directly when the value allows it.
  * Never throws.
  */
@@ -174,7 +184,7 @@ export function sanitizeJsonText(value: unknown, sanitizer: JsonSanitizer): stri
       writers.set(sanitizer, writer);
     } else if (writer.busy) writer = new DirectWriter(sanitizer);
     try {
-      return writer.write(value) ?? 'null';
+      return flat(writer.write(value) ?? 'null');
     } catch {
       // GENERAL, or user code (a getter, a Proxy trap) that threw: the walk handles and reports it
     }
