@@ -32,8 +32,8 @@ import {
  * Ended runs remembered so that late tool events join them (a tool promise that settles after
  * process() returned, a framework reporting a tool after the run). Each costs a few ids; the last
  * this many are always remembered, at most twice as many (a run with a tool still open is never
- * forgotten). A late tool row goes out with a stand-in
- * execution row that never replaces the final one, so it is written at once, in either order.
+ * forgotten). A late tool row goes out with a stand-in execution row that never replaces the
+ * final one, so it is written at once, in either order.
  * A tool event for a forgotten run opens a run with the same execution id, written at close (so
  * still never a second execution).
  */
