@@ -7,6 +7,7 @@ import type {
   ToolExecutionStartEvent,
 } from 'ai';
 import type { CloseReport, FlushReport } from '../../index.js';
+import { reportAdapterFault } from '../shared/fault.js';
 import { errorText, isRecord } from '../shared/payload.js';
 import { RecorderLink, type HistoryTarget } from '../shared/recorder-link.js';
 import { userText } from '../shared/user-text.js';
@@ -54,7 +55,7 @@ export function historyTelemetry(target: HistoryTarget): HistoryTelemetry {
       try {
         fn(event);
       } catch (error) {
-        link.recorder.emit('error', new Error(`historyTelemetry ${what}: ${errorText(error)}`));
+        reportAdapterFault(link.recorder, `historyTelemetry ${what}`, error);
       }
     };
 

@@ -5,6 +5,7 @@ import type { LLMResult } from '@langchain/core/outputs';
 import type { ChainValues } from '@langchain/core/utils/types';
 import type { CloseReport, FlushReport } from '../../index.js';
 import { BoundedMap } from '../shared/bounded-map.js';
+import { reportAdapterFault } from '../shared/fault.js';
 import { errorText, isRecord, parseJsonText } from '../shared/payload.js';
 import { RecorderLink, type HistoryTarget } from '../shared/recorder-link.js';
 import { userText } from '../shared/user-text.js';
@@ -66,10 +67,7 @@ export class HistoryCallbackHandler extends BaseCallbackHandler {
     try {
       fn();
     } catch (error) {
-      this.link.recorder.emit(
-        'error',
-        new Error(`HistoryCallbackHandler ${what}: ${errorText(error)}`),
-      );
+      reportAdapterFault(this.link.recorder, `HistoryCallbackHandler ${what}`, error);
     }
   }
 

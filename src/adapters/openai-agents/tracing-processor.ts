@@ -1,7 +1,8 @@
 import type { Trace, TracingProcessor } from '@openai/agents';
 import type { TokenUsage } from '../../index.js';
 import { BoundedMap } from '../shared/bounded-map.js';
-import { errorText, parseJsonText } from '../shared/payload.js';
+import { reportAdapterFault } from '../shared/fault.js';
+import { parseJsonText } from '../shared/payload.js';
 import { RecorderLink, type HistoryTarget } from '../shared/recorder-link.js';
 import {
   addUsage,
@@ -50,10 +51,7 @@ export class HistoryTracingProcessor implements TracingProcessor {
     try {
       fn();
     } catch (error) {
-      this.link.recorder.emit(
-        'error',
-        new Error(`HistoryTracingProcessor ${what}: ${errorText(error)}`),
-      );
+      reportAdapterFault(this.link.recorder, `HistoryTracingProcessor ${what}`, error);
     }
     return Promise.resolve();
   }

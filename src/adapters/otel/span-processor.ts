@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { reportAdapterFault } from '../shared/fault.js';
 import { RecorderLink, type HistoryTarget } from '../shared/recorder-link.js';
 import { BoundedMap } from '../shared/bounded-map.js';
 import {
@@ -48,7 +49,7 @@ export class HistorySpanProcessor implements SpanProcessor {
     try {
       this.started(span);
     } catch (error) {
-      this.link.recorder.emit('error', asError(error));
+      reportAdapterFault(this.link.recorder, 'HistorySpanProcessor onStart', error);
     }
   }
 
@@ -56,7 +57,7 @@ export class HistorySpanProcessor implements SpanProcessor {
     try {
       this.ended(span);
     } catch (error) {
-      this.link.recorder.emit('error', asError(error));
+      reportAdapterFault(this.link.recorder, 'HistorySpanProcessor onEnd', error);
     }
   }
 
@@ -151,8 +152,4 @@ export class HistorySpanProcessor implements SpanProcessor {
     this.runs.clear();
     await this.link.close();
   }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
