@@ -84,7 +84,9 @@ export function createJsonSanitizer(options: SanitizeOptions = {}): JsonSanitize
     maxTextBytes: options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     onIssue: options.onIssue,
-    options,
+    // Only the sanitizer's own settings: the options object may be a store's, whose connection
+    // string (password and all) would then show in util.inspect of anything holding the sanitizer.
+    options: { ...definedOnly(options), onIssue: options.onIssue },
   };
 }
 
