@@ -5,6 +5,7 @@
  */
 import type { JsonValue } from './json-value.js';
 import { Redactor, type RedactMatcher } from './key-redaction.js';
+import { checkSanitizeOptions } from './sanitize-options.js';
 import {
   describeThrown,
   report,
@@ -66,7 +67,9 @@ export interface JsonSanitizer {
   options: SanitizeOptions;
 }
 
+/** Compiles the options once. Options that cannot be used as given → ValidationError. */
 export function createJsonSanitizer(options: SanitizeOptions = {}): JsonSanitizer {
+  checkSanitizeOptions(options);
   const redactor = new Redactor(options);
   const mask = options.maskValues ?? true;
   const masker =
@@ -108,6 +111,7 @@ export function deriveSanitizer(
   overrides: SanitizeOptions,
   onIssue?: IssueHandler,
 ): JsonSanitizer {
+  checkSanitizeOptions(overrides);
   const changed = SANITIZER_OPTIONS.some((k) => overrides[k] !== undefined);
   const own = changed ? createJsonSanitizer({ ...base.options, ...definedOnly(overrides) }) : base;
   const handlers = [onIssue, overrides.onIssue ?? base.onIssue].filter((h) => h !== undefined);
