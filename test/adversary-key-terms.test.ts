@@ -98,3 +98,35 @@ describe('documented key terms', () => {
     expect(sanitizeJson(metrics)).toEqual(metrics);
   });
 });
+
+describe('usage counters of the providers stay readable', () => {
+  it('keeps every number of OpenAI, Anthropic, Gemini, Bedrock, Cohere and LangChain usage', () => {
+    const usage = {
+      openai: {
+        prompt_tokens: 10,
+        completion_tokens: 5,
+        prompt_tokens_details: { cached_tokens: 2, audio_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 1, rejected_prediction_tokens: 0 },
+      },
+      anthropic: { input_tokens: 10, cache_creation_input_tokens: 1, cache_read_input_tokens: 2 },
+      gemini: { promptTokenCount: 1, candidatesTokenCount: 2, thoughtsTokenCount: 4 },
+      bedrock: { inputTokens: 1, cacheWriteInputTokens: 5, inputTokenCount: 1 },
+      cohere: { billed_units: { input_tokens: 1 }, tokens: { input_tokens: 3 } },
+      langchain: {
+        usage_metadata: { input_tokens: 1, input_token_details: { cache_read: 1 } },
+        llm_output: { token_usage: { prompt_tokens: 1 }, tokenUsage: { totalTokens: 3 } },
+      },
+      params: { max_tokens: 100, max_output_tokens: 100, thinking: { budget_tokens: 1024 } },
+      timing: { time_to_first_token_ms: 100, timeToFirstToken: 1, tokens_per_second: 12.5 },
+      tokenizer: { token_ids: [1, 2, 3], token_logprobs: [-1, -2], token_id: 77 },
+    };
+    expect(sanitizeJson(usage)).toEqual(usage);
+  });
+
+  it('still redacts the credential spellings next to them', () => {
+    const out = JSON.stringify(
+      sanitizeJson({ idToken: SECRET, id_token: SECRET, first_token: SECRET, tokenId: SECRET }),
+    );
+    expect(out).not.toContain('Qq7');
+  });
+});

@@ -98,3 +98,15 @@ describe('hostile input objects', () => {
     expect(await tableText('SELECT count(*) FROM executions')).toBe(before);
   });
 });
+
+describe('error messages that quote the input', () => {
+  it('mask a secret given in the wrong field', async () => {
+    const token = 'ghp_Adv3rsaryQuotedT0ken0123456789';
+    const error = await store
+      .storeExecution({ goalText: 'x', executionId: token })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain('executionId');
+    expect((error as Error).message).not.toContain('Adv3rsary');
+  });
+});

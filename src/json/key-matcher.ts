@@ -119,7 +119,9 @@ const TOKEN_USAGE_WORDS = new Set([
   input output prompt completion reasoning cached cache candidate candidates
   thought thoughts thinking usage used remaining budget estimated context per
   generated billed consumed audio text image accepted rejected prediction read
-  creation tool response embedding detail details n
+  creation tool response embedding detail details n time ms first last latency second
+  seconds sec speed throughput ttft position pos index idx offset logprob logprobs top
+  probability prob probs
 `),
 ]);
 
@@ -227,7 +229,12 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
   if (!found) return 'plain';
   if (words.length >= 2 && DESCRIBING_WORDS.has(words[words.length - 1]!)) return 'plain';
   if (tokenOnly) {
-    if (words.some((w) => TOKEN_CREDENTIAL_WORDS.has(w))) return 'secret';
+    // "id token" is OpenID Connect's credential; "token id(s)" number or name tokens.
+    const token = words.indexOf('token');
+    const idAfter = token >= 0 && words.indexOf('id', token + 1) > token;
+    if (words.some((w, i) => TOKEN_CREDENTIAL_WORDS.has(w) && !(w === 'id' && i > token)))
+      return 'secret';
+    if (idAfter) return 'counter';
     if (words.some((w) => TOKEN_USAGE_WORDS.has(w))) return 'counter';
     // The bare plural counts ("tokens": 812); "token", "userTokens" name credentials.
     return raw.length === 1 && raw[0] === 'tokens' ? 'counter' : 'secret';

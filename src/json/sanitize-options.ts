@@ -9,7 +9,9 @@ import type { SanitizeOptions } from './sanitize.js';
 const MAX_BYTES = 1 << 30;
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  // A string given where a number or list was expected may be anything (a key pasted in the
+  // wrong place): say what it is, never what it says.
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
   if (Array.isArray(value)) return 'an array';
   return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
 }

@@ -116,8 +116,11 @@ export function requireCount(value: unknown, field: string, min: number, max: nu
 }
 
 export function describe(value: unknown): string {
+  // Masked: a value rejected for its form may still be a secret (a key given as an id).
   if (typeof value === 'string')
-    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+    return value.length > 40
+      ? `a string of ${value.length} characters`
+      : JSON.stringify(maskSecrets(cleanString(value)));
   if (
     typeof value === 'number' ||
     typeof value === 'boolean' ||
