@@ -77,3 +77,21 @@ describe('values of secret keys in text', () => {
     expect(maskSecrets(schema)).toBe(schema);
   });
 });
+
+describe('extra patterns', () => {
+  it('runs a pattern whose hints the scanner cannot use, and ignores a sticky flag', async () => {
+    const { createJsonSanitizer } = await import('../src/index.js');
+    const sanitizer = createJsonSanitizer({
+      maskValues: {
+        patterns: [
+          { name: 'kanji', pattern: /秘密:(?<secret>\S+)/, hints: ['秘密'] },
+          { name: 'one letter', pattern: /Q(?<secret>\d{6})/, hints: ['q'] },
+          { name: 'sticky', pattern: /ACME-(?<secret>\w{8,})/y, hints: ['acme-'] },
+        ],
+      },
+    });
+    expect(maskSecrets('key 秘密:abcdef', sanitizer)).toBe(`key 秘密:${REDACTED}`);
+    expect(maskSecrets('code Q123456', sanitizer)).toBe(`code Q${REDACTED}`);
+    expect(maskSecrets('use ACME-abcdefgh12', sanitizer)).toBe(`use ACME-${REDACTED}`);
+  });
+});

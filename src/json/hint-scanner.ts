@@ -18,10 +18,15 @@ export class HintScanner {
   /** Per table slot: indexes into `hints`, longest first. */
   private readonly lists: number[][] = [];
 
-  /** `hints`: ASCII literals of at least two characters (case is ignored). */
+  /** Whether `hint` can be looked for: printable ASCII, at least two characters. */
+  static usable(hint: string): boolean {
+    return hint.length >= 2 && /^[\x20-\x7e]+$/.test(hint);
+  }
+
+  /** `hints`: ASCII literals of at least two characters (case is ignored); others are left out. */
   constructor(hints: Iterable<string>) {
     this.hints = [...new Set([...hints].map((h) => h.toLowerCase()))]
-      .filter((h) => h.length >= 2 && /^[\x20-\x7e]+$/.test(h))
+      .filter((h) => HintScanner.usable(h))
       .sort((a, b) => b.length - a.length);
     for (const [id, h] of this.hints.entries()) {
       const slot = h.charCodeAt(0) * ASCII + h.charCodeAt(1);

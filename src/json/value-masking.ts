@@ -114,11 +114,17 @@ export class ValueMasker {
     ];
     this.patterns = sources.map((p) => ({
       name: p.name,
-      regex: new RegExp(p.pattern.source, [...new Set(`${p.pattern.flags}gd`)].join('')),
+      // g and d added; y (sticky) dropped, or a pattern would only ever match at the start.
+      regex: new RegExp(
+        p.pattern.source,
+        [...new Set(`${p.pattern.flags}gd`)].filter((f) => f !== 'y').join(''),
+      ),
       accept: p.accept,
     }));
     sources.forEach((p, i) => {
-      if (p.hints === undefined || p.hints.length === 0) this.unhinted.push(i);
+      // A pattern none of whose hints the scanner can look for (one character, non-ASCII such as
+      // "秘密") is tried on every string rather than never.
+      if (!(p.hints ?? []).some((h) => HintScanner.usable(h))) this.unhinted.push(i);
       for (const h of p.hints ?? []) {
         const key = h.toLowerCase();
         const list = this.byHint.get(key) ?? [];
@@ -128,8 +134,10 @@ export class ValueMasker {
     });
     this.assignments = classify !== undefined && options.assignments !== false;
     const hints = new Set(this.byHint.keys());
-    if (this.assignments)
-      for (const h of [...KEY_HINTS, ...userHints]) if (h.length > 0) hints.add(h.toLowerCase());
+    const keyHints = this.assignments
+      ? [...KEY_HINTS, ...userHints].filter((h) => h.length > 0).map((h) => h.toLowerCase())
+      : [];
+    for (const h of keyHints) hints.add(h);
     this.scanner = new HintScanner(hints);
     this.patternsOf = this.scanner.hints.map((h) => this.byHint.get(h) ?? []);
     this.marks = new Uint8Array(this.patterns.length);
@@ -205,8 +213,9 @@ export class ValueMasker {
       // "%3Fapi_key%3D…": the hex digits of an escape before the key are not part of it.
       if (start > 0 && text.charCodeAt(start - 1) === 37 && at - start >= 2) start += 2;
       after = end;
-      let value = valueAfter(text, start, end);
-      if (value === undefined) continue;
+      // Is a value written after it? (Its extent is read only for a secret key: reading it for
+      // every plain key would cost up to MAX_VALUE per hint, "url:url:url:…" quadratic.)
+      if (valueAfter(text, start, end, 1) === undefined) continue;
       const key = text.slice(start, end).replace(/^[-.]+/, '');
       let verdict = this.classify!(key);
       if (verdict === 'plain') {
@@ -216,8 +225,9 @@ export class ValueMasker {
         verdict = this.classify!(text.slice(from, end));
         if (verdict === 'plain') continue;
         start = from;
-        value = valueAfter(text, from, end) ?? value;
       }
+      let value = valueAfter(text, start, end);
+      if (value === undefined) continue;
       if (verdict === 'secret' && value.to - value.from >= MAX_VALUE)
         value = valueAfter(text, start, end, Infinity) ?? value;
       const written = text.slice(value.from, value.to);
