@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { ValidationError } from '../errors.js';
 import type { ExecutionStore } from '../index.js';
@@ -25,6 +24,7 @@ import type {
   ToolStartInput,
 } from './run-inputs.js';
 import { RowBuilder, safeString } from './rows.js';
+import { readTimeout, readWriterSettings } from './recorder-options.js';
 import { registerRecorder, unregisterRecorder } from './recorder-registry.js';
 
 export type Durability = 'batched' | 'sync';
@@ -80,13 +80,6 @@ export interface HistoryEvents {
   flushed: (event: FlushedEvent) => void;
 }
 
-function positive(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0)
-    throw new ValidationError(`${field} must be a positive number`, field);
-  return value;
-}
-
 /**
  * Run assembly with a writer behind it: the one piece that the orchestrator contract
  * (`attachExecutionHistory`, `instrument`, `trackTool`) and framework adapters feed.
@@ -110,16 +103,11 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
 
   constructor(options: RecorderOptions) {
     super();
-    if (options?.store === undefined)
-      throw new ValidationError('options.store is required', 'store');
+    const settings = readWriterSettings(options ?? {});
     const { store } = options;
     const durability = options.durability ?? 'batched';
     if (durability !== 'batched' && durability !== 'sync')
       throw new ValidationError(`durability must be 'batched' or 'sync'`, 'durability');
-    const onOverflow = options.onOverflow ?? 'spool';
-    if (onOverflow !== 'spool' && onOverflow !== 'drop')
-      throw new ValidationError(`onOverflow must be 'spool' or 'drop'`, 'onOverflow');
-    const batchSize = Math.floor(positive(options.batchSize, 500, 'batchSize'));
     // Payload faults (a throwing getter, a throwing `redact`) become markers and `error` events.
     const sanitizer = deriveSanitizer(store.sanitizer, options, (issue) =>
       this.writer.report(
@@ -128,20 +116,17 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
     );
     const rows = new RowBuilder(sanitizer, options.maxTextBytes ?? store.maxTextBytes);
     this.durability = durability;
-    this.spool = new Spool(options.spoolDir ?? path.join(process.cwd(), '.dendrite', 'spool'));
-    const maxQueueRows = Math.max(
-      batchSize,
-      Math.floor(positive(options.maxQueueRows, 10_000, 'maxQueueRows')),
-    );
+    this.spool = new Spool(settings.spoolDir);
+    const { batchSize, maxQueueRows } = settings;
     this.writer = new BatchWriter({
       sink: portsOf(store).sink,
       spool: this.spool,
       batchSize,
-      flushIntervalMs: positive(options.flushIntervalMs, 200, 'flushIntervalMs'),
+      flushIntervalMs: settings.flushIntervalMs,
       maxQueueRows,
-      onOverflow,
-      retryBaseMs: positive(options.retryBaseMs, 100, 'retryBaseMs'),
-      retryMaxMs: positive(options.retryMaxMs, 5_000, 'retryMaxMs'),
+      onOverflow: settings.onOverflow,
+      retryBaseMs: settings.retryBaseMs,
+      retryMaxMs: settings.retryMaxMs,
     });
     this.writer.on('error', (error) => this.safeEmit('error', error));
     this.writer.on('flushed', (event) => this.safeEmit('flushed', event));
@@ -270,7 +255,13 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
 
   /** Writes everything held now; resolves when done or after `timeoutMs` (default 30,000). */
   flush(options: { timeoutMs?: number } = {}): Promise<FlushReport> {
-    return this.writer.flush(options);
+    let timeoutMs: number;
+    try {
+      timeoutMs = readTimeout(options, 30_000);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.writer.flush({ timeoutMs });
   }
 
   /**
@@ -280,9 +271,16 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
    */
   close(options: { timeoutMs?: number } = {}): Promise<CloseReport> {
     if (this.closing === undefined) {
+      let timeoutMs: number;
+      try {
+        // close() keeps a second of grace past the deadline for a statement on the wire.
+        timeoutMs = readTimeout(options, 5_000, 1_000);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
       unregisterRecorder(this);
       this.guarded('close', () => this.assembly.closeAll());
-      this.closing = this.writer.close(options);
+      this.closing = this.writer.close({ timeoutMs });
     }
     return this.closing;
   }

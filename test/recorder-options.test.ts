@@ -1,0 +1,88 @@
+// A recorder's options and flush()/close() timeouts: each bad value is a ValidationError naming
+// the option, before anything is written or any folder made (not a raw TypeError later, a timer
+// that fires at once, or a spool in the working folder).
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ExecutionStore,
+  Orchestrator,
+  ValidationError,
+  attachExecutionHistory,
+  createRunRecorder,
+} from '../src/index.js';
+import { openTestStore } from './helpers/db.js';
+
+let store: ExecutionStore;
+let root: string;
+
+beforeAll(async () => {
+  ({ store } = await openTestStore());
+  root = await mkdtemp(path.join(tmpdir(), 'dendrite-rec-opts-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('recorder options', () => {
+  const bad: Array<[string, Record<string, unknown>]> = [
+    ['store', { store: {} }],
+    ['store', { store: null }],
+    ['spoolDir', { spoolDir: 42 }],
+    ['spoolDir', { spoolDir: '' }],
+    ['spoolDir', { spoolDir: 'a\u0000b' }],
+    ['batchSize', { batchSize: 0 }],
+    ['batchSize', { batchSize: '500' }],
+    ['batchSize', { batchSize: 1e9 }],
+    ['batchSize', { batchSize: 0.5 }],
+    ['maxQueueRows', { maxQueueRows: -1 }],
+    ['flushIntervalMs', { flushIntervalMs: Infinity }],
+    ['retryBaseMs', { retryBaseMs: Number.NaN }],
+    ['retryMaxMs', { retryMaxMs: 1e12 }],
+    ['durability', { durability: 'SYNC' }],
+    ['onOverflow', { onOverflow: 'ignore' }],
+  ];
+  for (const [field, given] of bad)
+    it(`refuses ${JSON.stringify(given)}: ValidationError on ${field}, no folder made`, () => {
+      const spoolDir = path.join(root, `never-${field}`);
+      const options = { store, spoolDir, ...given } as never;
+      let caught: unknown;
+      try {
+        createRunRecorder(options);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ValidationError);
+      expect((caught as ValidationError).field).toBe(field);
+      expect(existsSync(spoolDir)).toBe(false);
+      // attaching with the same options leaves the orchestrator free for a good handle
+      const orch = new Orchestrator();
+      expect(() => attachExecutionHistory(orch, options)).toThrow(ValidationError);
+      const good = attachExecutionHistory(orch, {
+        store,
+        spoolDir: path.join(root, `ok-${field}`),
+      });
+      good.detach();
+    });
+});
+
+describe('flush() and close() timeouts', () => {
+  it('a bad timeoutMs rejects with a ValidationError and leaves the recorder working', async () => {
+    const recorder = createRunRecorder({ store, spoolDir: path.join(root, 'timeouts') });
+    recorder.startRun({ runId: 'timeout-run', goalText: 'bad timeouts' });
+    recorder.endRun({ runId: 'timeout-run', success: true });
+    for (const timeoutMs of [-1, Number.NaN, Infinity, 1e12, '5000'])
+      await expect(recorder.flush({ timeoutMs } as never)).rejects.toBeInstanceOf(ValidationError);
+    for (const timeoutMs of [-1, 2_147_483_647, '5000'])
+      await expect(recorder.close({ timeoutMs } as never)).rejects.toMatchObject({
+        code: 'VALIDATION',
+        field: 'timeoutMs',
+      });
+    expect((await recorder.flush({ timeoutMs: 0 })).queued).toBeGreaterThanOrEqual(0);
+    const report = await recorder.close({ timeoutMs: 10_000 });
+    expect(report.written).toBeGreaterThanOrEqual(1);
+    expect(report.spooledRows).toBe(0);
+  });
+});
