@@ -86,3 +86,28 @@ describe('flush() and close() timeouts', () => {
     expect(report.spooledRows).toBe(0);
   });
 });
+
+describe('ExecutionStore.open() options', () => {
+  const bad: Array<[string, Record<string, unknown>]> = [
+    ['connectionString', { connectionString: 42 }],
+    ['readUrl', { readUrl: {} }],
+    ['migrate', { migrate: 'yes' }],
+    ['statementTimeoutMs', { statementTimeoutMs: -1 }],
+    ['statementTimeoutMs', { statementTimeoutMs: 1.5 }],
+    ['statementTimeoutMs', { statementTimeoutMs: 1e12 }],
+    ['config', { config: 'host=db' }],
+    ['config.port', { config: { port: 'abc' } }],
+    ['config.port', { config: { port: 70_000 } }],
+    ['config.host', { config: { host: '' } }],
+    ['config.poolMax', { config: { poolMax: 0 } }],
+    ['config.connectTimeoutMs', { config: { connectTimeoutMs: -5 } }],
+  ];
+  for (const [field, given] of bad)
+    it(`refuses ${JSON.stringify(given)} before connecting: ValidationError on ${field}`, async () => {
+      const error = await ExecutionStore.open({ ...given, embedded: undefined } as never).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+    });
+});

@@ -43,6 +43,7 @@ import type {
   ToolStatisticsRecord,
 } from './types.js';
 import { StoreWrites } from './writes.js';
+import { checkStoreOptions } from './store-options.js';
 import { discoverTools } from '../discovery/pipeline.js';
 import type {
   DiscoverToolsOptions,
@@ -127,6 +128,7 @@ export class ExecutionStore implements AsyncDisposable {
    * Opening costs one pool: migrations run on one of its connections.
    */
   static async open(options: StoreOptions = {}): Promise<ExecutionStore> {
+    checkStoreOptions(options);
     const { value: store, server } = await openOnEmbedded(options.embedded, (url) =>
       ExecutionStore.#connect(url === undefined ? options : { ...options, connectionString: url }),
     );
