@@ -44,6 +44,7 @@ import type {
 } from './types.js';
 import { StoreWrites } from './writes.js';
 import { checkStoreOptions } from './store-options.js';
+import { readOptions } from './validate.js';
 import { discoverTools } from '../discovery/pipeline.js';
 import type {
   DiscoverToolsOptions,
@@ -201,19 +202,19 @@ export class ExecutionStore implements AsyncDisposable {
   async getTopTools(
     options: { limit?: number; minExecutions?: number } = {},
   ): Promise<ToolStatisticsRecord[]> {
-    return await this.#reads.topTools(options);
+    return await this.#reads.topTools(readOptions(options, 'getTopTools'));
   }
 
   /** The newest executions, newest first, each with its tool runs. */
   async getRecentExecutions(options: { limit?: number } = {}): Promise<ExecutionRecord[]> {
-    return await this.#reads.recentExecutions(options);
+    return await this.#reads.recentExecutions(readOptions(options, 'getRecentExecutions'));
   }
 
   /** Share of successful executions in [0,1] (optionally for one intent, since a time), or null if none. */
   async getSuccessRate(
     options: { intent?: string; since?: Date | string } = {},
   ): Promise<number | null> {
-    return await this.#reads.successRate(options);
+    return await this.#reads.successRate(readOptions(options, 'getSuccessRate'));
   }
 
   /** Real-time aggregates per tool from the tool_performance view. */
@@ -227,7 +228,7 @@ export class ExecutionStore implements AsyncDisposable {
    * at a cost of hours × buckets whatever the history's size. Windows are whole UTC hours.
    */
   async getLatencyPercentiles(options: LatencyWindowOptions = {}): Promise<LatencyWindowRecord[]> {
-    return await this.#reads.latencyPercentiles(options);
+    return await this.#reads.latencyPercentiles(readOptions(options, 'getLatencyPercentiles'));
   }
 
   /** Refreshes tool_statistics. Returns how many tools it touched. */
@@ -252,14 +253,14 @@ export class ExecutionStore implements AsyncDisposable {
     candidates: readonly string[],
     options: RankToolsOptions = {},
   ): Promise<RankedTool[]> {
-    return await this.#reads.rankTools(candidates, options);
+    return await this.#reads.rankTools(candidates, readOptions(options, 'rankTools'));
   }
 
   /** Lifecycle recommendations, most recently updated first. */
   async listRecommendations(
     options: { status?: RecommendationStatus; toolName?: string; limit?: number } = {},
   ): Promise<RecommendationRecord[]> {
-    return await this.#loop.recommendations(options);
+    return await this.#loop.recommendations(readOptions(options, 'listRecommendations'));
   }
 
   /**
@@ -271,7 +272,10 @@ export class ExecutionStore implements AsyncDisposable {
     id: number,
     options: { by?: string } = {},
   ): Promise<RecommendationRecord> {
-    return await this.#registry.acceptRecommendation(id, options.by ?? 'user');
+    return await this.#registry.acceptRecommendation(
+      id,
+      readOptions(options, 'acceptRecommendation').by ?? 'user',
+    );
   }
 
   /** Marks an open recommendation dismissed. Unknown id → NotFoundError. */
@@ -284,12 +288,12 @@ export class ExecutionStore implements AsyncDisposable {
     tools: readonly RegisterToolInput[],
     options: RegisterToolsOptions = {},
   ): Promise<RegisterToolsResult> {
-    return await this.#registry.register(tools, options);
+    return await this.#registry.register(tools, readOptions(options, 'registerTools'));
   }
 
   /** Registered tools (then tools seen in history only, `registered: false`), by name. */
   async listTools(options: { status?: ToolStatus; limit?: number } = {}): Promise<ToolRecord[]> {
-    return await this.#registry.list(options);
+    return await this.#registry.list(readOptions(options, 'listTools'));
   }
 
   /** Sets a registered tool's status, recorded with who and why. Unknown tool → NotFoundError. */
@@ -298,14 +302,14 @@ export class ExecutionStore implements AsyncDisposable {
     status: ToolStatus,
     options: SetToolStatusOptions = {},
   ): Promise<ToolRecord> {
-    return await this.#registry.setStatus(toolName, status, options);
+    return await this.#registry.setStatus(toolName, status, readOptions(options, 'setToolStatus'));
   }
 
   /** The registry's status changes, newest first. */
   async listToolStatusChanges(
     options: { toolName?: string; limit?: number } = {},
   ): Promise<ToolStatusChangeRecord[]> {
-    return await this.#registry.statusChanges(options);
+    return await this.#registry.statusChanges(readOptions(options, 'listToolStatusChanges'));
   }
 
   /**
@@ -323,18 +327,24 @@ export class ExecutionStore implements AsyncDisposable {
         trigramAvailable: async () => await this.#registry.trigramAvailable(),
       },
       goal,
-      options,
+      readOptions(options, 'discoverTools'),
     );
   }
 
   /** The learning loop's job history, newest first (what ran where, and how it ended). */
   async listJobRuns(options: { limit?: number; jobName?: string } = {}): Promise<JobRunRecord[]> {
-    return await this.#loop.jobRuns(options);
+    return await this.#loop.jobRuns(readOptions(options, 'listJobRuns'));
   }
 
   /** Closes the pools (idempotent). Waits at most timeoutMs (default 5000) for in-flight queries. */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
-    await this.#db.close(options.timeoutMs ?? 5_000);
+    const timeoutMs = readOptions(options, 'close').timeoutMs ?? 5_000;
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= 2_147_483_647))
+      throw new ValidationError(
+        'timeoutMs must be a number of ms from 0 to 2147483647',
+        'timeoutMs',
+      );
+    await this.#db.close(timeoutMs);
     await this.#server?.stop();
   }
 

@@ -131,3 +131,17 @@ export function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
+
+/**
+ * A method's options argument: undefined as `{}`, a plain object as it is; anything else (a
+ * number, null, a string, an array) is a ValidationError instead of options silently ignored.
+ */
+export function readOptions<T extends object>(value: T | undefined, method: string): T {
+  if (value === undefined) return {} as T;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ValidationError(
+      `${method}() takes an options object, got ${describe(value)}`,
+      'options',
+    );
+  return value;
+}

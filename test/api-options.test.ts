@@ -1,6 +1,7 @@
-// A recorder's options and flush()/close() timeouts: each bad value is a ValidationError naming
-// the option, before anything is written or any folder made (not a raw TypeError later, a timer
-// that fires at once, or a spool in the working folder).
+// Options of the public API: a recorder's options and the timeouts of flush()/close(), those of
+// ExecutionStore.open(), and the store methods' options arguments. Each bad value is a
+// ValidationError naming the option, before anything is written or any folder made (not a raw
+// TypeError later, a timer that fires at once, or a spool in the working folder).
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,10 +17,11 @@ import {
 import { openTestStore } from './helpers/db.js';
 
 let store: ExecutionStore;
+let url: string;
 let root: string;
 
 beforeAll(async () => {
-  ({ store } = await openTestStore());
+  ({ store, url } = await openTestStore());
   root = await mkdtemp(path.join(tmpdir(), 'dendrite-rec-opts-'));
 });
 afterAll(async () => {
@@ -110,4 +112,37 @@ describe('ExecutionStore.open() options', () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).field).toBe(field);
     });
+});
+
+describe('store methods given something other than an options object', () => {
+  const calls: Array<[string, () => Promise<unknown>]> = [
+    ['getTopTools', () => store.getTopTools(-1 as never)],
+    ['getRecentExecutions', () => store.getRecentExecutions(null as never)],
+    ['getSuccessRate', () => store.getSuccessRate(Number.NaN as never)],
+    ['getLatencyPercentiles', () => store.getLatencyPercentiles('24h' as never)],
+    ['rankTools', () => store.rankTools(['a'], [] as never)],
+    ['listRecommendations', () => store.listRecommendations('open' as never)],
+    ['listTools', () => store.listTools(5 as never)],
+    ['listToolStatusChanges', () => store.listToolStatusChanges(true as never)],
+    ['discoverTools', () => store.discoverTools('find a tool', 3 as never)],
+    ['listJobRuns', () => store.listJobRuns(null as never)],
+  ];
+  for (const [method, call] of calls)
+    it(`${method}() refuses it with a ValidationError naming the method`, async () => {
+      await expect(call()).rejects.toMatchObject({
+        code: 'VALIDATION',
+        field: 'options',
+        message: expect.stringContaining(`${method}()`) as unknown,
+      });
+    });
+
+  it('close() refuses a bad timeout and stays open', async () => {
+    const own = await ExecutionStore.open({ connectionString: url });
+    await expect(own.close({ timeoutMs: 'soon' } as never)).rejects.toMatchObject({
+      field: 'timeoutMs',
+    });
+    expect(own.isClosed).toBe(false);
+    await own.close();
+    expect(own.isClosed).toBe(true);
+  });
 });
