@@ -146,3 +146,18 @@ describe('store methods given something other than an options object', () => {
     expect(own.isClosed).toBe(true);
   });
 });
+
+describe('other entry points', () => {
+  it('buildReport, instrument and trackTool refuse what they cannot use with a ValidationError', async () => {
+    const { buildReport, instrument, trackTool } = await import('../src/index.js');
+    for (const options of [{ days: -1 }, { days: Number.NaN }, { limit: 2.5 }, { z: 0 }])
+      await expect(buildReport(store, options)).rejects.toBeInstanceOf(ValidationError);
+    await expect(buildReport(store, { now: new Date(Number.NaN) })).rejects.toMatchObject({
+      field: 'now',
+    });
+    await expect(buildReport({} as never)).rejects.toMatchObject({ field: 'store' });
+    for (const target of [null, 42, {}, { process: 'no' }])
+      expect(() => instrument(target as never)).toThrow(ValidationError);
+    await expect(trackTool('lookup', {}, null as never)).rejects.toMatchObject({ field: 'fn' });
+  });
+});

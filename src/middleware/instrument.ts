@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import { ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { OrchestratorEvents } from './contract.js';
 import { runContext } from './run-context.js';
@@ -100,6 +101,15 @@ type Marked = Partial<Record<symbol, Instrumentation<Processable>>>;
 export function instrument<F extends ProcessFn>(fn: F): Instrumentation<{ process: F }>;
 export function instrument<O extends Processable>(orchestrator: O): Instrumentation<O>;
 export function instrument(target: Processable | ProcessFn): Instrumentation<Processable> {
+  const t = target as unknown as { process?: unknown } | null;
+  if (
+    typeof t !== 'function' &&
+    (typeof t !== 'object' || t === null || typeof t.process !== 'function')
+  )
+    throw new ValidationError(
+      'instrument needs an orchestrator with a process() method, or a process function',
+      'orchestrator',
+    );
   const existing = (target as unknown as Marked)[INSTRUMENTED];
   if (existing !== undefined) return existing;
   if (typeof target === 'function') {

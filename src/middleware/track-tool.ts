@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { latestRecorder, type RunSink } from './recorder-registry.js';
 import { runContext } from './run-context.js';
@@ -28,6 +29,8 @@ export async function trackTool<P, T>(
   fn: (params: P) => T | Promise<T>,
   options: TrackToolOptions = {},
 ): Promise<T> {
+  if (typeof fn !== 'function')
+    throw new ValidationError('trackTool needs the tool function as its third argument', 'fn');
   const ctx = runContext.getStore();
   if (ctx === undefined) return await trackOutsideRun(name, params, fn, options.history);
   const callId = newId();
