@@ -148,7 +148,7 @@ describe('store methods given something other than an options object', () => {
 });
 
 describe('other entry points', () => {
-  it('buildReport, instrument and trackTool refuse what they cannot use with a ValidationError', async () => {
+  it('buildReport, instrument, trackTool and serveUi refuse what they cannot use with a ValidationError', async () => {
     const { buildReport, instrument, trackTool } = await import('../src/index.js');
     for (const options of [{ days: -1 }, { days: Number.NaN }, { limit: 2.5 }, { z: 0 }])
       await expect(buildReport(store, options)).rejects.toBeInstanceOf(ValidationError);
@@ -159,5 +159,7 @@ describe('other entry points', () => {
     for (const target of [null, 42, {}, { process: 'no' }])
       expect(() => instrument(target as never)).toThrow(ValidationError);
     await expect(trackTool('lookup', {}, null as never)).rejects.toMatchObject({ field: 'fn' });
+    const { serveUi } = await import('../src/index.js');
+    await expect(serveUi({ store: null } as never)).rejects.toMatchObject({ field: 'store' });
   });
 });

@@ -47,6 +47,13 @@ function resolveToken(option: string | undefined): string | undefined {
  * unless told otherwise; any other address needs an access token.
  */
 export async function serveUi(options: ServeUiOptions): Promise<UiServer> {
+  const store = (options as Partial<ServeUiOptions> | undefined)?.store as unknown;
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    typeof (store as ExecutionStore).describe !== 'function'
+  )
+    throw new ValidationError('serveUi needs { store: ExecutionStore }', 'store');
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 4680;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
