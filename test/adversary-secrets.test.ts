@@ -201,3 +201,25 @@ describe('name/value objects (Kubernetes env, HAR headers, CloudFormation, tags)
     expect(row.metadata.usage).toEqual({ name: 'tokens', value: 812 });
   });
 });
+
+describe('more ways to write an assignment', () => {
+  const cases: Array<[string, string]> = [
+    ["make's ?=", `password ?= ${SECRET}`],
+    ["R's <-", `password <- "${SECRET}"`],
+    ['an arrow', `password → ${SECRET}`],
+    ["SQL's N'…'", `@password = N'${SECRET}'`],
+    ['an index after the key', `password[0]=${SECRET}`],
+    ['a call with (key, value)', `config.set("password", "${SECRET}")`],
+    ['a header set by a call', `headers.append( 'Authorization', 'Bearer ${SECRET}')`],
+    ['pretty-printed JSON, value on the next line', `"password": \n  "${SECRET}"`],
+    ['YAML, value on the next line', `password:\n  ${SECRET}`],
+  ];
+  it.each(cases)('%s', (_name, text) => {
+    expect(maskSecrets(text)).not.toContain('Adv3rs4ry');
+  });
+
+  it('a key with nothing under it leaves the next line alone', () => {
+    for (const text of ['password:\nuser: bob', 'spec:\n  password:\n  user: bob', 'a <- b'])
+      expect(maskSecrets(text)).toBe(text);
+  });
+});

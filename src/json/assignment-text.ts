@@ -84,6 +84,11 @@ export function valueAfter(
 ): ValueSpan | undefined {
   if (start > 0 && text.charCodeAt(start - 1) === 60) return elementText(text, end, limit); // <key>
   let i = end;
+  // An index after the key: password[0]=…, keys[2]: …
+  if (text[i] === '[') {
+    const close = text.indexOf(']', i);
+    if (close > i && close - i <= 8 && /^\[\w*\]$/.test(text.slice(i, close + 1))) i = close + 1;
+  }
   // A closing quote or bracket of the key: "key": / 'key'= / \"key\": / headers['key'] =
   for (let n = 0; n < 4 && i < text.length && `"'\\]\``.includes(text[i]!); n++) i++;
   const quotedKey = i > end && text[i - 1] !== ']';
@@ -93,14 +98,18 @@ export function valueAfter(
   if (c === '=' || c === ':') {
     i++;
     if (text[i] === '>' || text[i] === '=') i++;
-  } else if (c === '-' && text[i + 1] === '>') i += 2;
+  } else if ((c === '-' && text[i + 1] === '>') || (c === '<' && text[i + 1] === '-')) i += 2;
+  else if ((c === '?' || c === '+') && text[i + 1] === '=')
+    i += 2; // make's ?= and +=
+  else if (c === '\u2192')
+    i++; // password → value
   else if (isEncodedEquals(text, i)) i += 3;
   else if ((c === "'" || c === '"') && i > gap && !quotedKey) {
     // SQL: PASSWORD 'value' (the quote opens the value, read below)
   } else if (c === '(' && (text[i + 1] === "'" || text[i + 1] === '"'))
     i++; // PASSWORD('value')
-  else if (c === ',' && quotedKey && text[start - 2] === '[')
-    i++; // ["authorization", "…"]
+  else if (c === ',' && quotedKey && opensList(text, start))
+    i++; // ["authorization", "…"], set("password", "…")
   else if ((c === ',' || c === '\n' || c === '\r') && namedBefore(text, start)) {
     // {"name":"DB_PASSWORD","value":"…"}, "- name: DB_PASSWORD\n  value: …"
     const at = valueField(text, i + 1);
@@ -109,11 +118,17 @@ export function valueAfter(
   } else if (!(text[start] === '-' && i > gap)) return undefined; // "--password value"
   const afterSep = i;
   while (i < text.length && i - afterSep < 4 && isSpace(text, i)) i++;
+  if (text[i] === '\n' || text[i] === '\r') {
+    // The value on the next line, indented deeper than the key ("password:\n  value").
+    const next = nextLineValue(text, start, i);
+    if (next === undefined) return undefined;
+    i = next;
+  }
   const slashes = i;
   while (i < text.length && text[i] === '\\') i++;
   const escaped = i > slashes; // JSON text inside a JSON string: \"password\":\"value\"
-  // Python's b'…' / r"…" / f"…": the prefix is not the value.
-  if (/[bBrRuUfF]/.test(text[i] ?? '') && (text[i + 1] === "'" || text[i + 1] === '"')) i++;
+  // Python's b'…' / r"…" / f"…", SQL's N'…' / E'…': the prefix is not the value.
+  if (/[bBrRuUfFnNeE]/.test(text[i] ?? '') && (text[i + 1] === "'" || text[i + 1] === '"')) i++;
   const open = text[i];
   if (open === '"' || open === "'" || open === '`') {
     const from = i + 1;
@@ -175,6 +190,26 @@ function blockScalar(
     line = next + 1;
   }
   return end > start ? { from: start, to: end, nested: false } : undefined;
+}
+
+/** The quoted key at `start` opens a list or a call's arguments: `["key", …]`, `set("key", …)`. */
+function opensList(text: string, start: number): boolean {
+  let k = start - 2;
+  while (k >= 0 && k > start - 8 && (text[k] === ' ' || text[k] === '\\')) k--;
+  return k >= 0 && (text[k] === '[' || text[k] === '(');
+}
+
+/** Where a value on the line after `at` starts, when that line is indented deeper than the key's. */
+function nextLineValue(text: string, keyStart: number, at: number): number | undefined {
+  let i = at;
+  if (text[i] === '\r') i++;
+  if (text[i] !== '\n') return undefined;
+  i++;
+  const lineStart = i;
+  while (i < text.length && i - lineStart < 64 && (text[i] === ' ' || text[i] === '\t')) i++;
+  if (i - lineStart <= indentOfLine(text, keyStart) || i >= text.length || text[i] === '\n')
+    return undefined;
+  return i;
 }
 
 const NAME_FIELD = /(?:^|[\s{,"'\\])(?:name|key|Name|Key)["'\\]{0,2}\s{0,4}:\s{0,4}["'\\]{0,2}$/;
