@@ -223,3 +223,53 @@ describe('more ways to write an assignment', () => {
       expect(maskSecrets(text)).toBe(text);
   });
 });
+
+describe('the middleware path (direct JSON writer) applies the same rules', () => {
+  it('name/value objects and text in binary, through attachExecutionHistory', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { attachExecutionHistory, newId } = await import('../src/index.js');
+    const { openTestStore } = await import('./helpers/db.js');
+    const { poolOf } = await import('../src/store/internal.js');
+    const { store } = await openTestStore();
+    const orchestrator = new EventEmitter();
+    const handle = attachExecutionHistory(orchestrator, {
+      store,
+      spoolDir: await mkdtemp(path.join(tmpdir(), 'adv-direct-')),
+    });
+    const runId = newId();
+    orchestrator.emit('process:start', { runId, goalText: 'deploy' });
+    orchestrator.emit('tool:end', {
+      runId,
+      callId: 'c1',
+      toolName: 'kubectl',
+      parameters: {
+        env: [
+          { name: 'DB_PASSWORD', value: SECRET },
+          { name: 'LOG', value: 'debug' },
+        ],
+      },
+      result: { file: Buffer.from(`API_TOKEN=${SECRET}\nLOG=debug\n`) },
+    });
+    orchestrator.emit('process:end', { runId, result: { success: true } });
+    await handle.close();
+    const rows = (
+      await poolOf(store).query(
+        'SELECT t.parameters, t.result FROM tool_executions t JOIN executions e USING (execution_id)',
+      )
+    ).rows as Array<{ parameters: unknown; result: { file: { base64: string } } }>;
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(JSON.stringify(row.parameters)).not.toContain('Adv3rs4ry');
+    expect(row.parameters).toEqual({
+      env: [
+        { name: 'DB_PASSWORD', value: REDACTED },
+        { name: 'LOG', value: 'debug' },
+      ],
+    });
+    const file = Buffer.from(row.result.file.base64, 'base64').toString('utf8');
+    expect(file).toBe(`API_TOKEN=${REDACTED}\nLOG=debug\n`);
+  });
+});

@@ -10,7 +10,7 @@ import { REDACTED } from './json-value.js';
 import { decide } from './key-redaction.js';
 import { sanitizeJson, type JsonSanitizer } from './sanitize.js';
 import { cleanString } from './text.js';
-import { pairedKeys } from './walk.js';
+import { pairName, pairedKeys } from './pairs.js';
 
 /** Nesting the direct way handles; deeper values (and cycles) go the general way. */
 const FAST_DEPTH = 12;
@@ -144,6 +144,11 @@ class DirectWriter {
     // it finds up the chain (an enumerable Object.prototype addition) is not the object's own.
     for (const key in record) {
       if (!Object.hasOwn(record, key)) continue;
+      // `{ name: 'DB_PASSWORD', value }`: judged by the name it carries, the general way.
+      if (key === 'value' || key === 'Value' || key === 'ParameterValue') {
+        const named = pairName(record, Object.keys(record));
+        if (named !== undefined && this.s.redactor.verdict(named, []) !== 'plain') throw GENERAL;
+      }
       const quoted = this.key(key);
       this.add(key.length + 4);
       const value = record[key];

@@ -3,6 +3,7 @@
  * redacted by key, masked inside strings, within a byte budget. It never throws: whatever user code
  * it meets (getters, Proxy traps, toJSON, iterators) that throws is replaced by a marker and reported.
  */
+import { isUtf8 } from 'node:buffer';
 import { REDACTED, type JsonObject, type JsonValue } from './json-value.js';
 import { isNumericText } from './key-matcher.js';
 import { decide, type Redactor } from './key-redaction.js';
@@ -17,6 +18,7 @@ import {
 import { cleanString, cutUnits } from './text.js';
 import type { Budget } from './truncation.js';
 import type { ValueMasker } from './value-masking.js';
+import { PAIR_VALUE_FIELDS, pairName, pairedKeys } from './pairs.js';
 
 export interface WalkState {
   redactor: Redactor;
@@ -52,8 +54,6 @@ const SCHEMA_TEXT_KEYS = new Set([
   'contentMediaType',
 ]);
 
-/** A name for an HTTP header or an env variable, as found in `[name, value]` tuples. */
-const PAIR_KEY = /^[A-Za-z0-9!#$%&'*+.^_`|~:-]{1,64}$/;
 /** How far past the cut a crossing string is masked, so a secret straddling the cut is still seen. */
 const MASK_MARGIN = 256;
 
@@ -205,9 +205,19 @@ function walkBinary(obj: ArrayBuffer | ArrayBufferView, state: WalkState): JsonV
   const kind = Buffer.isBuffer(obj) ? 'Buffer' : String(proto?.constructor?.name ?? 'Binary');
   const size = Math.ceil((bytes.length * 4) / 3) + 40;
   const room = state.budget.room();
-  if (!state.budget.add(size))
-    return { _type: kind, base64: bytes.subarray(0, Math.ceil((room * 3) / 4)).toString('base64') };
-  return { _type: kind, base64: bytes.toString('base64') };
+  const kept = state.budget.add(size) ? bytes : bytes.subarray(0, Math.ceil((room * 3) / 4));
+  return { _type: kind, base64: maskedBytes(kept, state).toString('base64') };
+}
+
+/**
+ * Bytes that are UTF-8 text (a file read without an encoding, an HTTP body, an `.env`) are masked
+ * like any string before they are encoded: base64 hides a secret from a search, not from a reader.
+ */
+function maskedBytes(bytes: Buffer, state: WalkState): Buffer {
+  if (state.masker === undefined || bytes.length < 6 || !isUtf8(bytes)) return bytes;
+  const text = bytes.toString('utf8');
+  const masked = maskString(text, state);
+  return masked === text ? bytes : Buffer.from(masked, 'utf8');
 }
 
 function mapKey(k: unknown, state: WalkState, depth: number): string {
@@ -245,20 +255,6 @@ function readItem(items: readonly unknown[], i: number, state: WalkState): unkno
   } catch (error) {
     return unreadable(state, error);
   }
-}
-
-/**
- * `['authorization', 'Bearer …']` tuples and flat `[name, value, name, value]` lists (Node's
- * rawHeaders): the value after a secret-named string is judged like the value of that key.
- */
-export function pairedKeys(items: readonly unknown[]): boolean {
-  const n = items.length;
-  if (n < 2 || n % 2 !== 0 || n > 256) return false;
-  for (let i = 0; i < n; i += 2) {
-    const k = items[i];
-    if (typeof k !== 'string' || !PAIR_KEY.test(k)) return false;
-  }
-  return true;
 }
 
 function walkArray(items: readonly unknown[], state: WalkState, depth: number): JsonValue[] {
@@ -319,26 +315,6 @@ function walkSecretSchema(value: object, state: WalkState, depth: number): JsonV
   } finally {
     state.secretScope = previous;
   }
-}
-
-/** Fields that name the entry of a name/value object, and those that hold its value. */
-const PAIR_NAME_FIELDS = ['name', 'Name', 'key', 'Key', 'ParameterKey', 'OptionName'];
-const PAIR_VALUE_FIELDS = new Set(['value', 'Value', 'ParameterValue']);
-
-/** The name a `{ name, value }` object carries, when it has both fields and the name is a string. */
-function pairName(obj: Record<string, unknown>, keys: readonly string[]): string | undefined {
-  if (keys.length < 2 || !keys.some((k) => PAIR_VALUE_FIELDS.has(k))) return undefined;
-  for (const field of PAIR_NAME_FIELDS) {
-    if (!keys.includes(field)) continue;
-    let name: unknown;
-    try {
-      name = obj[field];
-    } catch {
-      return undefined; // reported when the field itself is walked
-    }
-    return typeof name === 'string' && PAIR_KEY.test(name) ? name : undefined;
-  }
-  return undefined;
 }
 
 function putEntry(
