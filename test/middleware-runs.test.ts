@@ -88,6 +88,32 @@ describe('after close()', () => {
 });
 
 describe('foreign ids', () => {
+  it('megabyte-long run and call ids: kept by a digest, the same execution id as before, a late tool joins its run', async () => {
+    const { runUuid } = await import('../src/ids.js');
+    const em = new EventEmitter();
+    const handle = attachExecutionHistory(em, { store, spoolDir: await spoolDir() });
+    const runId = `run-${'r'.repeat(1_000_000)}`;
+    const callA = `call-${'a'.repeat(500_000)}`;
+    const callB = `call-${'b'.repeat(500_000)}`;
+    em.emit('process:start', { runId, goalText: 'long ids' });
+    em.emit('tool:start', { runId, callId: callA, toolName: 'first' });
+    em.emit('tool:end', { runId, callId: callA, toolName: 'first', result: 1 });
+    em.emit('process:end', { runId, result: { success: true } });
+    em.emit('tool:end', { runId, callId: callB, toolName: 'late', result: 2 }); // after the end
+    em.emit('tool:end', { runId, callId: callA, toolName: 'first', result: 1 }); // redelivered
+    // What stays in memory for the ended run is keyed by a digest, not the megabyte id.
+    const remembered = (handle as unknown as { assembly: { ended: { keys(): Iterable<string> } } })
+      .assembly.ended;
+    const keys = [...remembered.keys()];
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.length).toBeLessThanOrEqual(256);
+    await handle.close();
+    const executions = await executionsOf(db, 'long ids');
+    expect(executions.map((e) => e.execution_id)).toEqual([runUuid(runId)]);
+    const tools = await toolsOf(db, runUuid(runId));
+    expect(tools.map((t) => t.tool_name).sort()).toEqual(['first', 'late']);
+  });
+
   it('a replayed run with non-UUID ids (trace_…, call_…, OTel hex, numbers) writes no duplicate', async () => {
     const runs = [
       { runId: 'trace_8f2a', callId: 'call_Xy12' },

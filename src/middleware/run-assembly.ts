@@ -2,9 +2,16 @@ import { performance } from 'node:perf_hooks';
 import { EndedRuns } from './ended-runs.js';
 import { callUuid, runUuid } from '../ids.js';
 import type { HistoryUnit } from '../writer/unit.js';
-import { isRecord, mergedMetadata, readUsage, runKey, selectedToolRows } from './run-parts.js';
+import {
+  callKeyOf,
+  isRecord,
+  mergedMetadata,
+  readUsage,
+  runKey,
+  selectedToolRows,
+} from './run-parts.js';
 import { RepairNotes, readBoolean, readCount, readDuration, readTime } from './field-repair.js';
-import { safeString, type ExecutionRow, type RowBuilder, type ToolExecutionRow } from './rows.js';
+import type { ExecutionRow, RowBuilder, ToolExecutionRow } from './rows.js';
 import type {
   ModelCallInput,
   RunAbandonInput,
@@ -111,7 +118,7 @@ export class RunAssembly {
     const late = live === undefined ? this.ended.get(key) : undefined;
     const run = late === undefined ? (live ?? this.open(key)) : undefined;
     const calls = late !== undefined ? (late.calls ??= new Map()) : run!.calls;
-    const callKey = safeString(input.callId);
+    const callKey = callKeyOf(input.callId);
     const slot = calls.get(callKey) ?? { uses: 0, open: undefined };
     if (slot.open !== undefined) return; // a redelivered start
     calls.set(callKey, slot);
@@ -138,7 +145,7 @@ export class RunAssembly {
     const late = live === undefined ? this.ended.get(key) : undefined;
     const run = late === undefined ? (live ?? this.open(key)) : undefined;
     const calls = late !== undefined ? (late.calls ??= new Map()) : run!.calls;
-    const callKey = safeString(input.callId);
+    const callKey = callKeyOf(input.callId);
     let slot = calls.get(callKey);
     if (slot !== undefined && slot.open === undefined) return; // a redelivered end
     const notes = run?.notes ?? new RepairNotes(0); // a late event's notes have nowhere to go

@@ -1,4 +1,4 @@
-import { callUuid } from '../ids.js';
+import { callUuid, runUuid, uuidV5 } from '../ids.js';
 import { RepairNotes, readCount } from './field-repair.js';
 import { safeString, type ExecutionRow, type RowBuilder, type ToolExecutionRow } from './rows.js';
 import type { SelectedTool } from './run-inputs.js';
@@ -6,9 +6,25 @@ import type { TokenTotals } from './run-state.js';
 
 /** Pure pieces of the run assembly: they read inputs and build rows, holding no state. */
 
-/** The map key of a run id: strings and numbers as given (1 and '1' are the same run). */
+/**
+ * Ids longer than this are kept in memory by a digest: ended runs are remembered by key (up to
+ * 10,000), so megabyte-long ids would otherwise hold gigabytes.
+ */
+const MAX_KEY_LENGTH = 256;
+
+/**
+ * The map key of a run id: strings and numbers as given (1 and '1' are the same run); a long id
+ * by its execution id (the UUIDv5 runUuid makes of it), so the row's id is the same either way.
+ */
 export function runKey(runId: unknown): string {
-  return typeof runId === 'string' ? runId : safeString(runId);
+  const key = typeof runId === 'string' ? runId : safeString(runId);
+  return key.length > MAX_KEY_LENGTH ? runUuid(key) : key;
+}
+
+/** The map key of a call id within its run: as given, a long one by a digest (see runKey). */
+export function callKeyOf(callId: unknown): string {
+  const key = typeof callId === 'string' ? callId : safeString(callId);
+  return key.length > MAX_KEY_LENGTH ? uuidV5(`call-key:${key}`) : key;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
