@@ -47,7 +47,7 @@ describe('recorder options', () => {
     ['onOverflow', { onOverflow: 'ignore' }],
   ];
   for (const [field, given] of bad)
-    it(`refuses ${JSON.stringify(given)}: ValidationError on ${field}, no folder made`, () => {
+    it(`refuses ${JSON.stringify(given)}: ValidationError on ${field}, no folder made`, async () => {
       const spoolDir = path.join(root, `never-${field}`);
       const options = { store, spoolDir, ...given } as never;
       let caught: unknown;
@@ -66,7 +66,7 @@ describe('recorder options', () => {
         store,
         spoolDir: path.join(root, `ok-${field}`),
       });
-      good.detach();
+      await good.close();
     });
 });
 
