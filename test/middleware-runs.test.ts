@@ -58,6 +58,28 @@ describe('hostile events', () => {
   });
 });
 
+describe('runs that never end', () => {
+  it('are reported (OPEN_RUNS) at 10,000 open runs and at each doubling, and written as unfinished at close', async () => {
+    const recorder = createRunRecorder({ store, spoolDir: await spoolDir() });
+    const notices: string[] = [];
+    recorder.on('error', (e) => {
+      if ((e as HistoryError).code === 'OPEN_RUNS') notices.push(e.message);
+    });
+    for (let i = 0; i < 20_000; i++)
+      recorder.startRun({ runId: `never-${i}`, goalText: 'never ends' });
+    expect(notices).toHaveLength(2);
+    expect(notices[0]).toContain('10000 runs started and not ended');
+    expect(notices[1]).toContain('20000 runs');
+    expect(recorder.stats().openRuns).toBe(20_000);
+    const report = await recorder.close({ timeoutMs: 30_000 });
+    expect(report.spooledRows).toBe(0);
+    const r = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM executions WHERE goal_text = 'never ends' AND success IS NULL",
+    );
+    expect(r.rows[0]!.n).toBe(20_000);
+  });
+});
+
 describe('after close()', () => {
   it("a recorder's runs after close() land in a sealed spool file, the lock let go: the next handle, in this process too, writes them", async () => {
     const dir = await spoolDir();

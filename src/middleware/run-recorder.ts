@@ -100,6 +100,8 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
   private readonly durability: Durability;
   private readonly assembly: RunAssembly;
   private closing: Promise<CloseReport> | undefined;
+  /** Open runs at which the next OPEN_RUNS notice goes out (doubles after each). */
+  private openRunsNotice = 10_000;
 
   constructor(options: RecorderOptions) {
     super();
@@ -173,9 +175,22 @@ export class RunRecorder extends EventEmitter<HistoryEvents> {
   startRun(input: RunStartInput): void {
     try {
       this.assembly.startRun(input);
+      if (this.assembly.openRuns >= this.openRunsNotice) this.noticeOpenRuns();
     } catch (error) {
       this.fault('startRun', error);
     }
+  }
+
+  private noticeOpenRuns(): void {
+    const open = this.assembly.openRuns;
+    this.openRunsNotice *= 2;
+    this.writer.report(
+      new HistoryError(
+        'OPEN_RUNS',
+        `${open} runs started and not ended: are their ends reported (process:end, endRun)? ` +
+          'Each is held in memory until it ends or close() records it as unfinished',
+      ),
+    );
   }
 
   /** A tool run began within `runId` (a run not started yet is opened). */

@@ -12,7 +12,12 @@ export type HistoryErrorCode =
   | 'DROPPED'
   | 'HANDLER'
   /** Part of a payload could not be read (stored as "[Unreadable: …]"); the run was stored. */
-  | 'PAYLOAD';
+  | 'PAYLOAD'
+  /**
+   * Many runs started and none of them ended (10,000, then at each doubling): their ends are
+   * probably not reported. Nothing is dropped; each run held costs memory until it ends.
+   */
+  | 'OPEN_RUNS';
 
 export class HistoryError extends Error {
   readonly code: HistoryErrorCode;
