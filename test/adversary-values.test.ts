@@ -95,3 +95,15 @@ describe('extra patterns', () => {
     expect(maskSecrets('use ACME-abcdefgh12', sanitizer)).toBe(`use ACME-${REDACTED}`);
   });
 });
+
+describe('full-width text', () => {
+  it('masks keys and shapes written in full-width forms, in the text as written', () => {
+    expect(maskSecrets(`ｐａｓｓｗｏｒｄ＝${S}`)).toBe(`ｐａｓｓｗｏｒｄ＝${REDACTED}`);
+    expect(maskSecrets(`cfg ＡＰＩ＿ＫＥＹ: ${S} end`)).toBe(`cfg ＡＰＩ＿ＫＥＹ: ${REDACTED} end`);
+    expect(maskSecrets('key ｓｋ－ｐｒｏｊ－AbC123dEf456GhI789jKl012')).toBe(
+      `key ｓｋ－ｐｒｏｊ－${REDACTED}`,
+    );
+    const prose = '全角テキスト　ｔｅｓｔ only';
+    expect(maskSecrets(prose)).toBe(prose);
+  });
+});

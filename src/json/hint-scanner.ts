@@ -18,6 +18,12 @@ export class HintScanner {
   /** Per table slot: indexes into `hints`, longest first. */
   private readonly lists: number[][] = [];
 
+  /**
+   * Set by `scan`: the text holds full-width ASCII forms (ｐａｓｓｗｏｒｄ), which no hint matches as
+   * written; the caller may scan their ASCII folding (same length, so the same offsets).
+   */
+  sawFullWidth = false;
+
   /** Whether `hint` can be looked for: printable ASCII, at least two characters. */
   static usable(hint: string): boolean {
     return hint.length >= 2 && /^[\x20-\x7e]+$/.test(hint);
@@ -48,11 +54,15 @@ export class HintScanner {
     let hits: number[] | undefined;
     const n = text.length - 1;
     let next = lower(text.charCodeAt(0));
+    this.sawFullWidth = false;
     for (let i = 0; i < n; i++) {
       const a = next;
       const b = lower(text.charCodeAt(i + 1));
       next = b;
-      if (a >= ASCII || b >= ASCII) continue;
+      if (a >= ASCII || b >= ASCII) {
+        if (a >= 0xff01 && a <= 0xff5e) this.sawFullWidth = true;
+        continue;
+      }
       const at = this.table[a * ASCII + b]!;
       if (at === 0) continue;
       const id = this.matchAt(text, i, this.lists[at - 1]!);
@@ -75,4 +85,11 @@ export class HintScanner {
     }
     return -1;
   }
+}
+
+/** Full-width ASCII forms (U+FF01-FF5E) and the ideographic space as ASCII, one unit for one. */
+export function foldFullWidth(text: string): string {
+  return text.replace(/[\uff01-\uff5e\u3000]/g, (c) =>
+    c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+  );
 }

@@ -6,7 +6,7 @@
  */
 import { REDACTED } from './json-value.js';
 import { isNumericText, type KeyVerdict } from './key-matcher.js';
-import { HintScanner } from './hint-scanner.js';
+import { HintScanner, foldFullWidth } from './hint-scanner.js';
 import { BUILT_IN_PATTERNS, type ValuePattern } from './value-patterns.js';
 import { MAX_VALUE, isKeyChar, valueAfter, wordsBefore } from './assignment-text.js';
 
@@ -147,12 +147,15 @@ export class ValueMasker {
   mask(text: string, onFault?: MaskFault): string {
     if (text.length < 6) return text;
     // One pass over the text: which patterns can match, and where keys of `key=value` may be.
-    const hits = this.scanner.scan(text);
+    let hits = this.scanner.scan(text);
+    // ＡＰＩ＿ＫＥＹ＝…: found in the ASCII folding, masked in the text as written (same offsets).
+    const scanned = this.scanner.sawFullWidth ? foldFullWidth(text) : text;
+    if (scanned !== text) hits = this.scanner.scan(scanned);
     if (hits === undefined && this.unhinted.length === 0) return text;
     const run = this.patternsToRun(hits);
     const ranges: number[] = [];
-    for (const i of run) this.scanPattern(text, this.patterns[i]!, ranges, onFault);
-    if (this.assignments && hits !== undefined) this.scanAssignments(text, hits, ranges);
+    for (const i of run) this.scanPattern(scanned, this.patterns[i]!, ranges, onFault);
+    if (this.assignments && hits !== undefined) this.scanAssignments(scanned, hits, ranges);
     return ranges.length === 0 ? text : replaceRanges(text, ranges);
   }
 
