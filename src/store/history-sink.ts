@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type pg from 'pg';
 import { ClosedError, isRetryable } from '../errors.js';
 import type { HistorySink } from '../schema/ports.js';
@@ -20,6 +21,15 @@ export class PoolHistorySink implements HistorySink {
       database: String(o.database ?? ''),
       user: String(o.user ?? ''),
     };
+  }
+
+  /**
+   * What `util.inspect` shows: where it writes, never the pool (pg keeps the password on it as a
+   * hidden property, which `showHidden` would print).
+   */
+  [inspect.custom](): string {
+    const t = this.configTarget;
+    return `PoolHistorySink { ${t.user}@${t.host}:${t.port}/${t.database} }`;
   }
 
   /** After the store's close(), a ClosedError rather than the driver's "pool ended" error. */
