@@ -10,7 +10,7 @@ import { REDACTED } from './json-value.js';
 import { decide } from './key-redaction.js';
 import { sanitizeJson, type JsonSanitizer } from './sanitize.js';
 import { cleanString } from './text.js';
-import { pairName, pairedKeys } from './pairs.js';
+import { PAIR_NAME_SET, PAIR_VALUE_FIELDS, carriedName, pairedKeys } from './pairs.js';
 
 /** Nesting the direct way handles; deeper values (and cycles) go the general way. */
 const FAST_DEPTH = 12;
@@ -140,15 +140,14 @@ class DirectWriter {
   private object(record: Record<string, unknown>, depth: number): string {
     let out = '{';
     let first = true;
+    let valueField = false;
+    let nameField = false;
     // for-in walks the object's own keys in Object.keys order without building the array; a key
     // it finds up the chain (an enumerable Object.prototype addition) is not the object's own.
     for (const key in record) {
       if (!Object.hasOwn(record, key)) continue;
-      // `{ name: 'DB_PASSWORD', value }`: judged by the name it carries, the general way.
-      if (key === 'value' || key === 'Value' || key === 'ParameterValue') {
-        const named = pairName(record, Object.keys(record));
-        if (named !== undefined && this.s.redactor.verdict(named, []) !== 'plain') throw GENERAL;
-      }
+      if (PAIR_VALUE_FIELDS.has(key)) valueField = true;
+      else if (PAIR_NAME_SET.has(key)) nameField = true;
       const quoted = this.key(key);
       this.add(key.length + 4);
       const value = record[key];
@@ -163,18 +162,14 @@ class DirectWriter {
       out += (first ? '' : ',') + quoted + ':' + v;
       first = false;
     }
+    // `{ name: 'DB_PASSWORD', value }`: judged by the name it carries, the general way (the text
+    // written so far is dropped). Checked once both fields are seen, so other objects pay nothing.
+    if (valueField && nameField) {
+      const named = carriedName(record);
+      if (named !== undefined && this.s.redactor.verdict(named, []) !== 'plain') throw GENERAL;
+    }
     return out + '}';
   }
-}
-
-/**
- * The same string, flattened now: the direct writer builds its text by concatenation, a tree of
- * pieces that a queued row would otherwise keep alive (and the garbage collector copy) until the
- * writer encodes it, which flattens it anyway. Reading a character makes V8 flatten it in place.
- */
-function flat(text: string): string {
-  text.charCodeAt(0);
-  return text;
 }
 
 /**
@@ -189,7 +184,7 @@ export function sanitizeJsonText(value: unknown, sanitizer: JsonSanitizer): stri
       writers.set(sanitizer, writer);
     } else if (writer.busy) writer = new DirectWriter(sanitizer);
     try {
-      return flat(writer.write(value) ?? 'null');
+      return writer.write(value) ?? 'null';
     } catch {
       // GENERAL, or user code (a getter, a Proxy trap) that threw: the walk handles and reports it
     }

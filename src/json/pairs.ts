@@ -22,6 +22,25 @@ export function pairedKeys(items: readonly unknown[]): boolean {
 /** Fields that name the entry of a name/value object, and those that hold its value. */
 const PAIR_NAME_FIELDS = ['name', 'Name', 'key', 'Key', 'ParameterKey', 'OptionName'];
 export const PAIR_VALUE_FIELDS = new Set(['value', 'Value', 'ParameterValue']);
+export const PAIR_NAME_SET: ReadonlySet<string> = new Set(PAIR_NAME_FIELDS);
+
+/**
+ * pairName for an object known to hold a value field, without listing its keys (the direct JSON
+ * writer's hot path): the first name field it has of its own, when that is a string.
+ */
+export function carriedName(obj: Record<string, unknown>): string | undefined {
+  for (const field of PAIR_NAME_FIELDS) {
+    if (!Object.prototype.propertyIsEnumerable.call(obj, field)) continue;
+    let name: unknown;
+    try {
+      name = obj[field];
+    } catch {
+      return undefined; // reported when the field itself is walked
+    }
+    return typeof name === 'string' && PAIR_KEY.test(name) ? name : undefined;
+  }
+  return undefined;
+}
 
 /** The name a `{ name, value }` object carries, when it has both fields and the name is a string. */
 export function pairName(

@@ -1,5 +1,5 @@
 import type { JournalSegment } from './spool.js';
-import { unitRows, type HistoryUnit } from './unit.js';
+import { flattenUnit, unitRows, type HistoryUnit } from './unit.js';
 
 /** One run waiting in the writer, with its journal segment in `durability: 'sync'` mode. */
 export interface Entry {
@@ -33,7 +33,17 @@ export class RunQueue {
   push(entry: Entry): void {
     this.items.push(entry);
     this.rows += entry.rows;
+    this.fresh.push(entry);
+    if (this.fresh.length === 1) setImmediate(this.compactFresh);
   }
+
+  /** Runs queued since the last compaction (see flattenUnit), done after the caller's turn. */
+  private fresh: Entry[] = [];
+  private readonly compactFresh = (): void => {
+    const fresh = this.fresh;
+    this.fresh = [];
+    for (const e of fresh) flattenUnit(e.unit);
+  };
 
   /** Takes runs from the front until about `limit` rows. */
   take(limit: number): Entry[] {
