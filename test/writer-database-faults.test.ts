@@ -185,3 +185,25 @@ describe('database-wide faults', () => {
       expect([code, isRetryable(state(code))]).toEqual([code, false]);
   });
 });
+
+describe('a connection the server ends while it is checked out', () => {
+  it('never throws in the host: every pooled client has an error listener for its lifetime', async () => {
+    const { poolOf } = await import('../src/store/internal.js');
+    const store = await ExecutionStore.open({ connectionString: url, migrate: false });
+    try {
+      const client = await poolOf(store).connect();
+      // Checked out, the pool's own idle listener is gone; ours stays.
+      expect(client.listenerCount('error')).toBeGreaterThan(0);
+      const pid = (await client.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p;
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      // The server's FATAL message arrives as an 'error' event: with no listener the test run
+      // would report an uncaught exception here.
+      await new Promise((r) => setTimeout(r, 200));
+      await expect(client.query('SELECT 1')).rejects.toBeInstanceOf(Error);
+      client.release(true);
+      expect(await store.getRecentExecutions({ limit: 1 })).toBeInstanceOf(Array);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -27,7 +27,11 @@ export interface PoolOptions {
   statementTimeoutMs?: number;
 }
 
-/** A pg pool for a config. Idle-client errors never crash the process. */
+function ignoreClientError(): void {
+  // see createPool
+}
+
+/** A pg pool for a config. Client errors, idle or checked out, never crash the process. */
 export function createPool(config: DatabaseConfig, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     ...clientConfig(config, options.applicationName ?? 'dendrite-history'),
@@ -40,6 +44,11 @@ export function createPool(config: DatabaseConfig, options: PoolOptions = {}): p
       : { statement_timeout: options.statementTimeoutMs }),
   });
   pool.on('error', (error) => options.onError?.(error));
+  // pg emits 'error' on a client whose connection the server ends (a restart, a failover,
+  // pg_terminate_backend). The pool listens only while a client is idle: on a checked-out client
+  // nothing would, and the event would throw in the host process. Every client gets a listener for
+  // its lifetime; its statements still reject, which is where the callers handle the fault.
+  pool.on('connect', (client) => client.on('error', ignoreClientError));
   return pool;
 }
 

@@ -65,9 +65,12 @@ export class PoolHistorySink implements HistorySink {
       broken = error as Error;
       throw error;
     } finally {
-      client.off('error', onClientError);
-      // A connection-level fault discards the client instead of returning it to the pool.
-      client.release(broken !== undefined && isRetryable(broken) ? broken : undefined);
+      // A connection-level fault discards the client instead of returning it to the pool. Such a
+      // client keeps this listener: the server's own message (57P01 and the like) can arrive just
+      // after the failed statement, and an 'error' event with no listener would throw in the host.
+      const discard = broken !== undefined && isRetryable(broken);
+      if (!discard) client.off('error', onClientError);
+      client.release(discard ? broken : undefined);
     }
   }
 }
