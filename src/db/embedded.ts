@@ -163,6 +163,8 @@ export async function startEmbeddedPostgres(
     });
   const createDatabase = async (name: string, template?: string): Promise<string> => {
     const client = new pg.Client({ connectionString: urlFor('postgres') });
+    // A server stopped under it ends the connection with an 'error' event: never thrown in the host.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
