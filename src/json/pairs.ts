@@ -24,21 +24,24 @@ const PAIR_NAME_FIELDS = ['name', 'Name', 'key', 'Key', 'ParameterKey', 'OptionN
 export const PAIR_VALUE_FIELDS = new Set(['value', 'Value', 'ParameterValue']);
 export const PAIR_NAME_SET: ReadonlySet<string> = new Set(PAIR_NAME_FIELDS);
 
+/** The name in `obj[field]` when it reads as a name (a throwing getter is reported elsewhere). */
+function nameIn(obj: Record<string, unknown>, field: string): string | undefined {
+  let name: unknown;
+  try {
+    name = obj[field];
+  } catch {
+    return undefined; // reported when the field itself is walked
+  }
+  return typeof name === 'string' && PAIR_KEY.test(name) ? name : undefined;
+}
+
 /**
  * pairName for an object known to hold a value field, without listing its keys (the direct JSON
- * writer's hot path): the first name field it has of its own, when that is a string.
+ * writer's hot path): from the first name field it has of its own.
  */
 export function carriedName(obj: Record<string, unknown>): string | undefined {
-  for (const field of PAIR_NAME_FIELDS) {
-    if (!Object.prototype.propertyIsEnumerable.call(obj, field)) continue;
-    let name: unknown;
-    try {
-      name = obj[field];
-    } catch {
-      return undefined; // reported when the field itself is walked
-    }
-    return typeof name === 'string' && PAIR_KEY.test(name) ? name : undefined;
-  }
+  for (const field of PAIR_NAME_FIELDS)
+    if (Object.prototype.propertyIsEnumerable.call(obj, field)) return nameIn(obj, field);
   return undefined;
 }
 
@@ -48,15 +51,6 @@ export function pairName(
   keys: readonly string[],
 ): string | undefined {
   if (keys.length < 2 || !keys.some((k) => PAIR_VALUE_FIELDS.has(k))) return undefined;
-  for (const field of PAIR_NAME_FIELDS) {
-    if (!keys.includes(field)) continue;
-    let name: unknown;
-    try {
-      name = obj[field];
-    } catch {
-      return undefined; // reported when the field itself is walked
-    }
-    return typeof name === 'string' && PAIR_KEY.test(name) ? name : undefined;
-  }
+  for (const field of PAIR_NAME_FIELDS) if (keys.includes(field)) return nameIn(obj, field);
   return undefined;
 }
