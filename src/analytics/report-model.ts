@@ -2,7 +2,8 @@ import type { ExecutionStore } from '../index.js';
 import type { ToolStatus } from '../discovery/types.js';
 import type { JsonValue } from '../json/sanitize.js';
 import { successRateByIntent } from './report-intents.js';
-import { portsOf, storePorts } from '../schema/ports.js';
+import { isStore, portsOf } from '../schema/ports.js';
+import { numberIn, wholeNumber } from '../checks.js';
 import { ValidationError } from '../errors.js';
 import { wilsonInterval } from '../stats/wilson.js';
 import { DEFAULT_THRESHOLDS } from '../../jobs/thresholds.js';
@@ -79,33 +80,17 @@ function readReportOptions(
   store: ExecutionStore,
   options: ReportOptions | undefined,
 ): { days: number; z: number; limit: number; now: Date } {
-  if (typeof (store as unknown as Record<symbol, unknown> | null)?.[storePorts] !== 'function')
-    throw new ValidationError('buildReport needs an ExecutionStore', 'store');
+  if (!isStore(store)) throw new ValidationError('buildReport needs an ExecutionStore', 'store');
   const o = options ?? {};
   if (typeof o !== 'object' || Array.isArray(o))
     throw new ValidationError('buildReport() takes an options object', 'options');
-  const number = (value: unknown, fallback: number, field: string, max: number, whole = false) => {
-    if (value === undefined) return fallback;
-    if (
-      typeof value !== 'number' ||
-      !Number.isFinite(value) ||
-      value <= 0 ||
-      value > max ||
-      (whole && !Number.isInteger(value))
-    )
-      throw new ValidationError(
-        `${field} must be ${whole ? 'a whole number' : 'a number'} above 0 and at most ${max}`,
-        field,
-      );
-    return value;
-  };
   const now = o.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime()))
     throw new ValidationError('now must be a valid Date', 'now');
   return {
-    days: number(o.days, 30, 'days', 36_500),
-    z: number(o.z, 1.96, 'z', 10),
-    limit: number(o.limit, 50, 'limit', 10_000, true),
+    days: o.days === undefined ? 30 : numberIn(o.days, 'days', 0, 36_500, { aboveMin: true }),
+    z: o.z === undefined ? 1.96 : numberIn(o.z, 'z', 0, 10, { aboveMin: true }),
+    limit: o.limit === undefined ? 50 : wholeNumber(o.limit, 'limit', 1, 10_000),
     now,
   };
 }

@@ -1,29 +1,20 @@
 /**
  * The sanitizer's options checked once, where they are given (a store, a recorder, a handle): a
  * wrong type would otherwise surface later as a raw TypeError, or quietly store every value as
- * "[REDACTED]" or truncated. The one import of this leaf is errors.ts, which imports nothing.
+ * "[REDACTED]" or truncated. Its imports, checks.ts and errors.ts, are leaves.
  */
+import { shapeOf, wholeNumber } from '../checks.js';
 import { ValidationError } from '../errors.js';
 import type { SanitizeOptions } from './sanitize.js';
 
 const MAX_BYTES = 1 << 30;
 
-function describe(value: unknown): string {
-  // A string given where a number or list was expected may be anything (a key pasted in the
-  // wrong place): say what it is, never what it says.
-  if (typeof value === 'string') return `a string of ${value.length} characters`;
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
-}
-
 function fail(field: string, expected: string, value: unknown): never {
-  throw new ValidationError(`${field} must be ${expected}, got ${describe(value)}`, field);
+  throw new ValidationError(`${field} must be ${expected}, got ${shapeOf(value)}`, field);
 }
 
 function checkBytes(field: string, value: unknown): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 256 || value > MAX_BYTES)
-    fail(field, `a whole number of bytes from 256 to ${MAX_BYTES}`, value);
+  if (value !== undefined) wholeNumber(value, field, 256, MAX_BYTES, ' of bytes');
 }
 
 function checkFunction(field: string, value: unknown): void {

@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { numberIn } from '../checks.js';
 import { ValidationError } from '../errors.js';
-import { storePorts } from '../schema/ports.js';
+import { isStore } from '../schema/ports.js';
 import type { OverflowPolicy } from '../writer/types.js';
 
 /** Node's timers hold at most 2^31-1 ms: a longer delay fires at once (with a warning on stderr). */
@@ -10,10 +11,6 @@ const MAX_BATCH_ROWS = 100_000;
 /** Rows held in memory at most. */
 const MAX_QUEUE_ROWS = 100_000_000;
 
-function shown(value: unknown): string {
-  return typeof value === 'number' ? String(value) : typeof value;
-}
-
 /** `value` when it is a number in (0, max] (or [0, max] with `zero`), `fallback` when undefined. */
 export function boundedNumber(
   value: unknown,
@@ -22,19 +19,7 @@ export function boundedNumber(
   max: number,
   zero = false,
 ): number {
-  if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < 0 ||
-    (value === 0 && !zero) ||
-    value > max
-  )
-    throw new ValidationError(
-      `${field} must be a number ${zero ? 'from 0' : 'above 0'} to ${max}, got ${shown(value)}`,
-      field,
-    );
-  return value;
+  return value === undefined ? fallback : numberIn(value, field, 0, max, { aboveMin: !zero });
 }
 
 /** A `timeoutMs` of flush()/close(): 0 to Node's longest timer (less `graceMs` added to it). */
@@ -70,9 +55,8 @@ export function readWriterSettings(options: {
   onOverflow?: unknown;
   spoolDir?: unknown;
 }): WriterSettings {
-  const store = options.store as Record<symbol, unknown> | null | undefined;
-  if (store === undefined) throw new ValidationError('options.store is required', 'store');
-  if (typeof store !== 'object' || store === null || typeof store[storePorts] !== 'function')
+  if (options.store === undefined) throw new ValidationError('options.store is required', 'store');
+  if (!isStore(options.store))
     throw new ValidationError(
       'options.store must be an ExecutionStore (from ExecutionStore.open())',
       'store',

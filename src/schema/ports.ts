@@ -55,6 +55,15 @@ export interface HasStorePorts {
   [storePorts](): StorePorts;
 }
 
+/** True for an ExecutionStore (anything that offers the ports): the check at entry points. */
+export function isStore(value: unknown): value is HasStorePorts {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<Record<symbol, unknown>>)[storePorts] === 'function'
+  );
+}
+
 /** The ports of a store. */
 export function portsOf(store: HasStorePorts): StorePorts {
   return store[storePorts]();

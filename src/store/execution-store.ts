@@ -44,6 +44,7 @@ import type {
 } from './types.js';
 import { StoreWrites } from './writes.js';
 import { checkStoreOptions } from './store-options.js';
+import { numberIn } from '../checks.js';
 import { readOptions } from './validate.js';
 import { discoverTools } from '../discovery/pipeline.js';
 import type {
@@ -338,12 +339,11 @@ export class ExecutionStore implements AsyncDisposable {
 
   /** Closes the pools (idempotent). Waits at most timeoutMs (default 5000) for in-flight queries. */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
-    const timeoutMs = readOptions(options, 'close').timeoutMs ?? 5_000;
-    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= 2_147_483_647))
-      throw new ValidationError(
-        'timeoutMs must be a number of ms from 0 to 2147483647',
-        'timeoutMs',
-      );
+    const given = readOptions(options, 'close').timeoutMs;
+    const timeoutMs =
+      given === undefined
+        ? 5_000
+        : numberIn(given, 'timeoutMs', 0, 2_147_483_647, { unit: ' of ms' });
     await this.#db.close(timeoutMs);
     await this.#server?.stop();
   }

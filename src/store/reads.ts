@@ -22,16 +22,8 @@ import type {
   ToolPerformanceRecord,
   ToolStatisticsRecord,
 } from './types.js';
+import { numberIn } from '../checks.js';
 import { describe, optionalDate, optionalName, requireCount, requireName } from './validate.js';
-
-function requireFinite(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
-    throw new ValidationError(
-      `${field} must be a number from ${min} to ${max}, got ${describe(value)}`,
-      field,
-    );
-  return value;
-}
 
 /** The store's analytics: statistics (read and refresh), recent history, rates and rankings. */
 export class StoreReads {
@@ -78,7 +70,7 @@ export class StoreReads {
   }
 
   async latencyPercentiles(options: LatencyWindowOptions = {}): Promise<LatencyWindowRecord[]> {
-    const hours = requireFinite(options.hours ?? 24, 'hours', 1 / 60, 24 * 365 * 100);
+    const hours = numberIn(options.hours ?? 24, 'hours', 1 / 60, 24 * 365 * 100);
     const since = optionalDate(options.since, 'since') ?? new Date(Date.now() - hours * 3_600_000);
     const until = optionalDate(options.until, 'until');
     let tools: string[] | null = null;
@@ -129,19 +121,9 @@ export class StoreReads {
       );
     const names = candidates.map((c, i) => requireName(c, `candidates[${i}]`, 255));
     const limit = requireCount(options.limit ?? 5, 'limit', 1, 10_000);
-    const a = requireFinite(
-      options.priorSuccesses ?? DEFAULT_PRIOR.successes,
-      'priorSuccesses',
-      0,
-      1e6,
-    );
-    const b = requireFinite(
-      options.priorFailures ?? DEFAULT_PRIOR.failures,
-      'priorFailures',
-      0,
-      1e6,
-    );
-    const z = requireFinite(options.z ?? Z_95, 'z', 0, 10);
+    const a = numberIn(options.priorSuccesses ?? DEFAULT_PRIOR.successes, 'priorSuccesses', 0, 1e6);
+    const b = numberIn(options.priorFailures ?? DEFAULT_PRIOR.failures, 'priorFailures', 0, 1e6);
+    const z = numberIn(options.z ?? Z_95, 'z', 0, 10);
     if (names.length === 0) return [];
     const rows = await this.db.rows(selectRankedTools(names, limit, a, b, z), 'rankTools');
     return rows.map(toRankedTool);

@@ -1,31 +1,30 @@
+import { wholeNumber } from '../checks.js';
 import { ValidationError } from '../errors.js';
 import type { StoreOptions } from './types.js';
 
 /** PostgreSQL's `statement_timeout` holds at most INT_MAX milliseconds. */
 const MAX_STATEMENT_TIMEOUT_MS = 2_147_483_647;
 
-type Check = (value: unknown) => boolean;
+const named = (v: string): boolean => v.trim() !== '' && !v.includes('\0');
+const anyText = (): boolean => true;
 
-const text: Check = (v) => typeof v === 'string';
-const name: Check = (v) => typeof v === 'string' && v.trim() !== '' && !v.includes('\0');
-const whole =
-  (min: number, max: number): Check =>
-  (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+/** Text `config` fields, and what they must be (numbers: CONFIG_NUMBERS). */
+const CONFIG_TEXTS: Record<string, [(v: string) => boolean, string]> = {
+  host: [named, 'a host name'],
+  database: [named, 'a database name'],
+  user: [named, 'a user name'],
+  password: [anyText, 'a string'],
+  readUrl: [anyText, 'a postgres:// URL'],
+  applicationName: [anyText, 'a string'],
+  options: [anyText, 'a string'],
+};
 
-/** Each `config` field a caller may give, and what it must be. */
-const CONFIG_FIELDS: Record<string, [Check, string]> = {
-  host: [name, 'a host name'],
-  port: [whole(1, 65_535), 'a whole number from 1 to 65535'],
-  database: [name, 'a database name'],
-  user: [name, 'a user name'],
-  password: [text, 'a string'],
-  poolMin: [whole(0, 1_000), 'a whole number from 0 to 1000'],
-  poolMax: [whole(1, 1_000), 'a whole number from 1 to 1000'],
-  readUrl: [text, 'a postgres:// URL'],
-  applicationName: [text, 'a string'],
-  options: [text, 'a string'],
-  connectTimeoutMs: [whole(0, MAX_STATEMENT_TIMEOUT_MS), 'a whole number of ms (0: no limit)'],
+/** Whole-number `config` fields: [min, max, unit]. */
+const CONFIG_NUMBERS: Record<string, [number, number, string]> = {
+  port: [1, 65_535, ''],
+  poolMin: [0, 1_000, ''],
+  poolMax: [1, 1_000, ''],
+  connectTimeoutMs: [0, MAX_STATEMENT_TIMEOUT_MS, ' of ms (0: no limit)'],
 };
 
 /**
@@ -41,11 +40,13 @@ export function checkStoreOptions(options: StoreOptions): void {
       throw new ValidationError(`${key} must be a postgres:// URL (a string)`, key);
   if (o.migrate !== undefined && typeof o.migrate !== 'boolean')
     throw new ValidationError('migrate must be true or false', 'migrate');
-  const timeout = o.statementTimeoutMs;
-  if (timeout !== undefined && !whole(0, MAX_STATEMENT_TIMEOUT_MS)(timeout))
-    throw new ValidationError(
-      `statementTimeoutMs must be a whole number of ms from 0 (no limit) to ${MAX_STATEMENT_TIMEOUT_MS}`,
+  if (o.statementTimeoutMs !== undefined)
+    wholeNumber(
+      o.statementTimeoutMs,
       'statementTimeoutMs',
+      0,
+      MAX_STATEMENT_TIMEOUT_MS,
+      ' of ms (0: no limit)',
     );
   const config = o.config;
   if (config === undefined) return;
@@ -53,9 +54,11 @@ export function checkStoreOptions(options: StoreOptions): void {
     throw new ValidationError('config must be an object of connection settings', 'config');
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined) continue;
-    const rule = CONFIG_FIELDS[key];
-    if (rule === undefined) continue; // tls and future settings: checked where they are used
-    if (!rule[0](value))
-      throw new ValidationError(`config.${key} must be ${rule[1]}`, `config.${key}`);
+    const range = CONFIG_NUMBERS[key];
+    if (range !== undefined) wholeNumber(value, `config.${key}`, range[0], range[1], range[2]);
+    const text = CONFIG_TEXTS[key];
+    if (text !== undefined && (typeof value !== 'string' || !text[0](value)))
+      throw new ValidationError(`config.${key} must be ${text[1]}`, `config.${key}`);
+    // tls and future settings: checked where they are used
   }
 }

@@ -1,3 +1,4 @@
+import { wholeNumber } from '../checks.js';
 import { ValidationError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { cleanString, codePointLength, maskSecrets } from '../json/sanitize.js';
@@ -105,14 +106,9 @@ export function requireRating(value: unknown): number {
   return value;
 }
 
-/** A positive whole number within [min, max] (limits, thresholds). */
+/** A whole number within [min, max] (limits, thresholds). */
 export function requireCount(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw new ValidationError(
-      `${field} must be a whole number from ${min} to ${max}, got ${describe(value)}`,
-      field,
-    );
-  return value;
+  return wholeNumber(value, field, min, max);
 }
 
 export function describe(value: unknown): string {

@@ -6,6 +6,7 @@ import type { ExecutionStore } from '../store/execution-store.js';
 import { createUiApp } from './app.js';
 import { storeData } from './data.js';
 import { isLoopbackHost } from './security.js';
+import { isStore } from '../schema/ports.js';
 
 export interface ServeUiOptions {
   /** An open store; the UI reads through its read pool and never closes it. */
@@ -47,12 +48,7 @@ function resolveToken(option: string | undefined): string | undefined {
  * unless told otherwise; any other address needs an access token.
  */
 export async function serveUi(options: ServeUiOptions): Promise<UiServer> {
-  const store = (options as Partial<ServeUiOptions> | undefined)?.store as unknown;
-  if (
-    typeof store !== 'object' ||
-    store === null ||
-    typeof (store as ExecutionStore).describe !== 'function'
-  )
+  if (!isStore((options as Partial<ServeUiOptions> | undefined)?.store))
     throw new ValidationError('serveUi needs { store: ExecutionStore }', 'store');
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 4680;
