@@ -13,6 +13,9 @@
 //     ((b) and (a) each write 2,000 untimed runs first, so both are timed with warm code)
 // (b2) the same orchestrator and producer as (a), logged by a hand-written listener with (b)'s
 //     statement and lanes: what the library adds over writing the rows yourself
+// (b), (a), (b2) again with the embedded server on cores of its own and this process on the others
+//     (taskset; half each, one each on two cores): the producer's CPU is then not taken from the
+//     server, as with the database on its own host
 // (c) the seed's way: one awaited INSERT per call
 // (d) p50/p99 that attaching the middleware adds to process()
 // (e) the same runs traced with the OpenTelemetry SDK instead (root span + one per tool run,
@@ -46,6 +49,7 @@ import {
   bulkInsertToolExecutions,
 } from '../src/sql/executions.js';
 import type { ExecutionRow, ToolExecutionRow } from '../src/schema/rows.js';
+import { coreSplit } from './lib/cpu-split.js';
 import { benchDatabase } from './lib/database.js';
 import { HandLogger } from './lib/hand-logger.js';
 import { maskingCost, sizeWalkCost } from './lib/payload-cost.js';
@@ -352,6 +356,38 @@ async function latency(
   };
 }
 
+interface Trials {
+  raw: number[];
+  ingest: number[];
+  hand: number[];
+  /** Rows (a)'s paced runs sent through the spool. */
+  spooledRows: number;
+}
+
+/**
+ * (b), (a) and (b2) in ROUNDS rounds, their order rotated each round, each figure the median of
+ * its rounds: a burst of a neighbour's load then hits one trial of each, not one path.
+ */
+async function rounds(store: ExecutionStore, spoolRoot: string, label: string): Promise<Trials> {
+  const trials: Trials = { raw: [], ingest: [], hand: [], spooledRows: 0 };
+  const paths: Array<() => Promise<void>> = [
+    async () => void trials.raw.push(await raw(store)),
+    async () => {
+      const folder = path.join(spoolRoot, `${label}-a${trials.ingest.length}`);
+      const paced = await ingest(store, folder, true);
+      trials.ingest.push(paced.perS);
+      trials.spooledRows += paced.spooledRows;
+    },
+    async () => void trials.hand.push(await handWritten(store)),
+  ];
+  for (let round = 0; round < ROUNDS; round++)
+    for (let k = 0; k < paths.length; k++) {
+      await paths[(round + k) % paths.length]!();
+      await truncate(store);
+    }
+  return trials;
+}
+
 async function main(): Promise<void> {
   const db = await benchDatabase('ingest');
   const spoolRoot = await mkdtemp(path.join(tmpdir(), 'dendrite-bench-spool-'));
@@ -379,24 +415,8 @@ async function main(): Promise<void> {
     await truncate(store);
     await handWritten(store, WARM_RUNS);
     await truncate(store);
-    // (b), (a) and (b2) in ROUNDS rounds, their order rotated each round, each figure the median
-    // of its rounds: a burst of a neighbour's load then hits one trial of each, not one path.
-    const trials = { raw: [] as number[], ingest: [] as number[], hand: [] as number[] };
-    let pacedSpooledRows = 0;
-    const paths: Array<() => Promise<void>> = [
-      async () => void trials.raw.push(await raw(store)),
-      async () => {
-        const paced = await ingest(store, path.join(spoolRoot, `a${trials.ingest.length}`), true);
-        trials.ingest.push(paced.perS);
-        pacedSpooledRows += paced.spooledRows;
-      },
-      async () => void trials.hand.push(await handWritten(store)),
-    ];
-    for (let round = 0; round < ROUNDS; round++)
-      for (let k = 0; k < paths.length; k++) {
-        await paths[(round + k) % paths.length]!();
-        await truncate(store);
-      }
+    const trials = await rounds(store, spoolRoot, 'shared');
+    const pacedSpooledRows = trials.spooledRows;
     const median = (xs: number[]) => percentile(xs, 50);
     const each = (xs: number[]) => xs.map((x) => round(x, 0)).join(', ');
     const rawPerS = median(trials.raw);
@@ -426,6 +446,27 @@ async function main(): Promise<void> {
         through(burst.spooledRows),
     );
     await truncate(store);
+    // The same rounds with the server on cores of its own: on shared cores every microsecond the
+    // producer spends (orchestrator, middleware or hand-written logger) is taken from the server.
+    const split = coreSplit(db.dataDir);
+    let splitTrials: Trials | undefined;
+    if (typeof split === 'string') {
+      console.log(`(a), (b), (b2) with the server on cores of its own: not measured (${split})`);
+    } else {
+      split.apply();
+      try {
+        splitTrials = await rounds(store, spoolRoot, 'split');
+      } finally {
+        split.restore();
+      }
+      console.log(
+        `with the ${split.description} (as with the database on its own host): ` +
+          `(b) ${round(median(splitTrials.raw), 0)}, (a) ${round(median(splitTrials.ingest), 0)}, ` +
+          `(b2) ${round(median(splitTrials.hand), 0)} executions/s` +
+          through(splitTrials.spooledRows),
+      );
+      await truncate(store);
+    }
     const { spooledRows, base, mw, otel, unmasked } = await latency(
       store,
       path.join(spoolRoot, 'd'),
@@ -476,9 +517,18 @@ async function main(): Promise<void> {
     const ratioSeed = ingestPerS / seedPerS;
     const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
     console.log(
-      `ratio (a)/(b) = ${round(ratioRaw, 3)} with value masking on (target >= 0.9: ${verdict(ratioRaw >= 0.9)})` +
+      `ratio (a)/(b) = ${round(ratioRaw, 3)} with value masking on, server and producer on shared cores (target >= 0.9: ${verdict(ratioRaw >= 0.9)})` +
         listed(trials.ingest, trials.raw),
     );
+    const ratioRawSplit =
+      splitTrials === undefined ? undefined : perRound(splitTrials.ingest, splitTrials.raw);
+    const ratioHandSplit =
+      splitTrials === undefined ? undefined : perRound(splitTrials.ingest, splitTrials.hand);
+    if (splitTrials !== undefined && ratioRawSplit !== undefined)
+      console.log(
+        `ratio (a)/(b) = ${round(ratioRawSplit, 3)} with value masking on, server on cores of its own (target >= 0.9: ${verdict(ratioRawSplit >= 0.9)})` +
+          listed(splitTrials.ingest, splitTrials.raw),
+      );
     const ratioHand = perRound(trials.ingest, trials.hand);
     console.log(
       `ratio (a)/(b2) = ${round(ratioHand, 3)}: the library against hand-written logging, orchestrator on both sides` +
@@ -504,6 +554,11 @@ async function main(): Promise<void> {
         ratio_raw: round(ratioRaw, 3),
         hand_written_per_s: round(handPerS, 1),
         ratio_hand_written: round(ratioHand, 3),
+        raw_split_per_s: splitTrials && round(median(splitTrials.raw), 1),
+        ingest_split_per_s: splitTrials && round(median(splitTrials.ingest), 1),
+        hand_written_split_per_s: splitTrials && round(median(splitTrials.hand), 1),
+        ratio_raw_split: ratioRawSplit && round(ratioRawSplit, 3),
+        ratio_hand_written_split: ratioHandSplit && round(ratioHandSplit, 3),
         ratio_seed: round(ratioSeed, 2),
         added_p50_us: round(added50, 2),
         added_p99_us: round(added99, 2),

@@ -9,6 +9,8 @@ export interface BenchDatabase {
   url: string;
   /** Where the database runs, without the password. */
   source: string;
+  /** The embedded server's data folder (undefined on DATABASE_URL's server). */
+  dataDir?: string;
   dispose(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function benchDatabase(label: string): Promise<BenchDatabase> {
   return {
     url: server.url,
     source: 'embedded PostgreSQL 16 (default settings)',
+    dataDir: server.dataDir,
     async dispose() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
