@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { callUuid, isUuid, runUuid } from '../src/ids.js';
 import { newId } from '../src/index.js';
 
 describe('newId', () => {
@@ -33,5 +35,41 @@ describe('newId', () => {
     }
     expect(seen.map((s) => s.size)).toEqual(positions.map(() => 16));
     expect([...variants].sort()).toEqual(['8', '9', 'a', 'b']);
+  });
+});
+
+describe('isUuid, runUuid, callUuid', () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+  it('agree with the 8-4-4-4-12 hex pattern on generated near-UUIDs', () => {
+    // Valid UUIDs in mixed case, then 0-2 positions replaced by hex digits, dashes or look-alikes
+    // (g, space, non-ASCII digits and letters), and sometimes a character added or dropped.
+    const swaps = '0aF-gG ٣ａ';
+    fc.assert(
+      fc.property(
+        fc.uuid(),
+        fc.array(fc.boolean(), { minLength: 36, maxLength: 36 }),
+        fc.array(fc.tuple(fc.nat(35), fc.constantFrom(...swaps)), { maxLength: 2 }),
+        fc.constantFrom('', 'x', 'cut'),
+        (uuid, upper, edits, end) => {
+          const chars = [...uuid].map((c, i) => (upper[i] ? c.toUpperCase() : c));
+          for (const [at, c] of edits) chars[at] = c;
+          let s = chars.join('');
+          if (end === 'x') s += 'a';
+          if (end === 'cut') s = s.slice(1);
+          expect(isUuid(s)).toBe(UUID.test(s));
+          if (UUID.test(s)) {
+            expect(runUuid(s)).toBe(s.toLowerCase());
+            expect(callUuid(newId(), s)).toBe(s.toLowerCase());
+          } else expect(isUuid(runUuid(s))).toBe(true);
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+    const id = newId();
+    for (const variant of [id, id.toUpperCase(), id.replace(/-/g, '_'), ` ${id}`, `${id}0`])
+      expect(isUuid(variant)).toBe(UUID.test(variant));
+    expect(isUuid(42)).toBe(false);
+    expect(runUuid(id.toUpperCase())).toBe(id);
   });
 });
