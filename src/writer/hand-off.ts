@@ -27,7 +27,13 @@ export class SpoolHandOff {
   writing = 0;
   private droppingReported = false;
 
-  constructor(private readonly o: HandOffOptions) {}
+  constructor(private readonly o: HandOffOptions) {
+    o.spool.onLost = (error) => {
+      o.counters.spoolErrors += 1;
+      o.counters.dropped += error.rows;
+      o.report(new HistoryError('SPOOL_WRITE', error.message, error.rows, { cause: error }));
+    };
+  }
 
   /** A run that does not fit in memory: spooled, or dropped as configured (never while closing). */
   overflow(entry: Entry, closing: boolean): void {

@@ -1,5 +1,11 @@
 import { mkdirSync, renameSync, unlinkSync } from 'node:fs';
-import { DIR_MODE, writeFullySync, type SpoolIo, type SyncAppendFile } from './spool-io.js';
+import {
+  DIR_MODE,
+  copyFileSync,
+  writeFullySync,
+  type SpoolIo,
+  type SyncAppendFile,
+} from './spool-io.js';
 import { serializeUnit, type HistoryUnit } from './unit.js';
 
 /** A sync-durability journal segment is rotated past this size. */
@@ -72,8 +78,52 @@ export class Journal {
       throw error;
     }
     seg.bytes += line.length;
+    try {
+      this.keepReachable(seg);
+    } catch (error) {
+      // This run is on no disk the folder's readers see: the caller keeps it in memory only.
+      this.retire(seg);
+      throw error;
+    }
     seg.pending += 1;
     return seg;
+  }
+
+  /**
+   * A segment removed from under its handle (its folder deleted) holds its runs only in the open
+   * handle: they are copied into a new file (folder and lock made again) and fsynced, and the
+   * segment goes on there. Throws if that fails (the caller reports the run as held in memory).
+   */
+  private keepReachable(seg: JournalSegment): void {
+    let there: boolean;
+    try {
+      there = seg.file.isAt(seg.path);
+    } catch {
+      there = true; // cannot tell: do not copy on a guess
+    }
+    if (there) return;
+    mkdirSync(this.f.dir, { recursive: true, mode: DIR_MODE });
+    const file = this.f.newOpenPath();
+    const fresh = this.f.io.openAppendSync(file);
+    try {
+      copyFileSync(seg.file, fresh, seg.bytes);
+      fresh.sync();
+    } catch (error) {
+      try {
+        fresh.close();
+        unlinkSync(file);
+      } catch {
+        // nothing more to undo
+      }
+      throw error;
+    }
+    try {
+      seg.file.close();
+    } catch {
+      // already closed
+    }
+    seg.file = fresh;
+    seg.path = file;
   }
 
   private retire(seg: JournalSegment): void {
@@ -87,6 +137,11 @@ export class Journal {
   private finish(seg: JournalSegment): void {
     this.retired.delete(seg);
     try {
+      if (seg.orphaned && seg.bytes > 0) this.keepReachable(seg);
+    } catch {
+      // cannot be written again: renamed below if it is still there
+    }
+    try {
       seg.file.close();
     } catch {
       // already closed
@@ -95,7 +150,7 @@ export class Journal {
       if (seg.orphaned) renameSync(seg.path, this.f.sealedPath(seg.path));
       else unlinkSync(seg.path);
     } catch {
-      // the folder was removed under us; nothing left to keep
+      // the folder was removed under us and could not be made again
     }
   }
 

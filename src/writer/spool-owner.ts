@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -98,18 +98,36 @@ export class OwnerLock {
     return path.join(this.dir, ownerFileName(this.token));
   }
 
-  /** Writes the lock file if not written yet (atomically: a reader never sees half of it). */
+  /**
+   * Writes the lock file if it is not there (atomically: a reader never sees half of it). Checked
+   * each time, not only once: a folder deleted and made again under a live handle has lost the
+   * lock, and without it the handle's files would look abandoned to every other handle.
+   */
   ensure(): void {
+    if (this.held && existsSync(this.file)) return;
+    this.write();
     if (this.held) return;
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(processIdentity()), { mode: 0o600 });
-    renameSync(tmp, this.file);
     this.held = true;
     this.heartbeat = setInterval(() => {
       const now = new Date();
-      utimes(this.file, now, now).catch(() => undefined);
+      utimes(this.file, now, now).catch(() => {
+        // Gone (the folder was emptied or made again): put it back if the folder is there.
+        if (this.held && existsSync(this.dir)) {
+          try {
+            this.write();
+          } catch {
+            // the folder went away again; the next spool write makes both again
+          }
+        }
+      });
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
+  }
+
+  private write(): void {
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(processIdentity()), { mode: 0o600 });
+    renameSync(tmp, this.file);
   }
 
   /** Removes the lock file: files still named after this owner are free for anyone. */

@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Journal, type JournalSegment } from './journal.js';
-import { DIR_MODE, nodeSpoolIo, writeFully, type AppendFile, type SpoolIo } from './spool-io.js';
+import {
+  DIR_MODE,
+  SpoolLostError,
+  copyFile,
+  nodeSpoolIo,
+  writeFully,
+  type AppendFile,
+  type SpoolIo,
+} from './spool-io.js';
 import {
   formatName,
   newStem,
@@ -46,6 +54,13 @@ export interface SpoolInventory {
 
 const REJECTED = 'rejected.jsonl';
 
+interface Spill {
+  file: AppendFile;
+  path: string;
+  stem: string;
+  bytes: number;
+}
+
 export class Spool {
   readonly dir: string;
   private readonly io: SpoolIo;
@@ -53,11 +68,16 @@ export class Spool {
   private readonly journal: Journal;
   private target: SpoolTarget | undefined;
   private seq = 0;
-  private spill: { file: AppendFile; path: string; stem: string; bytes: number } | undefined;
+  private spill: Spill | undefined;
   private spillChain: Promise<void> = Promise.resolve();
   /** Rows this spool wrote for replay that have not been replayed (by anyone) as far as it knows. */
   private readonly ownRows = new Map<string, number>();
   private readonly reportedForeign = new Set<string>();
+  /**
+   * Told of rows lost from a spool file removed from under this handle that could not be
+   * written again (the hand-off counts them and reports them).
+   */
+  onLost: (error: SpoolLostError) => void = () => undefined;
 
   /** `io` is a seam for tests (a full disk); production leaves it out. */
   constructor(dir: string, io: SpoolIo = nodeSpoolIo) {
@@ -110,7 +130,10 @@ export class Spool {
   /**
    * Appends runs to the spill file with one write and one fsync. Calls are serialized. A failed
    * or short write (disk full) is cut back off the file and the file sealed, so a torn line never
-   * prefixes the next record; the error goes to the caller, which counts the rows as lost.
+   * prefixes the next record; the error goes to the caller, which counts the rows as lost. A spill
+   * file removed from under the handle (its folder deleted, or taken by another handle) is written
+   * again from the open handle into a new file; if even that fails, `onLost` is told every row it
+   * held, so none is lost uncounted.
    */
   appendBatch(units: readonly HistoryUnit[]): Promise<void> {
     const run = async (): Promise<void> => {
@@ -138,13 +161,50 @@ export class Spool {
       }
       spill.bytes += bytes.length;
       this.ownRows.set(spill.stem, (this.ownRows.get(spill.stem) ?? 0) + rows);
+      await this.keepReachable(spill);
     };
     const next = this.spillChain.then(run);
     this.spillChain = next.catch(() => undefined);
     return next;
   }
 
+  /**
+   * Makes sure the spill file is still where the folder's readers look: a file removed from under
+   * its handle (`rm -rf` of the folder) keeps its bytes only as long as the handle is open. Such
+   * a file is copied from the handle into a new file (folder and lock made again) and fsynced.
+   * When that fails, its rows are given to `onLost` (counted there) and the spill let go.
+   */
+  private async keepReachable(spill: Spill): Promise<void> {
+    // A handle that cannot even say where it is: do not copy on a guess.
+    if (await spill.file.isAt(spill.path).catch(() => true)) return;
+    const rows = this.ownRows.get(spill.stem) ?? 0;
+    try {
+      await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+      const stem = newStem(++this.seq);
+      const file = this.newPath(stem, 'open');
+      const fresh = await this.io.openAppend(file);
+      try {
+        await copyFile(spill.file, fresh, spill.bytes);
+        await fresh.sync();
+      } catch (error) {
+        await fresh.close().catch(() => undefined);
+        await unlink(file).catch(() => undefined);
+        throw error;
+      }
+      await spill.file.close().catch(() => undefined);
+      this.ownRows.delete(spill.stem);
+      this.ownRows.set(stem, rows);
+      this.spill = { file: fresh, path: file, stem, bytes: spill.bytes };
+    } catch (error) {
+      this.spill = undefined;
+      this.ownRows.delete(spill.stem);
+      await spill.file.close().catch(() => undefined);
+      this.onLost(new SpoolLostError(rows, spill.path, { cause: error }));
+    }
+  }
+
   private async sealSpillNow(): Promise<void> {
+    if (this.spill !== undefined && this.spill.bytes > 0) await this.keepReachable(this.spill);
     const spill = this.spill;
     if (spill === undefined) return;
     this.spill = undefined;
