@@ -10,8 +10,8 @@ import type {
   ToolEndEvent,
   ToolStartEvent,
 } from './contract.js';
-import { pickFor, readResult, safeString } from './rows.js';
-import type { SelectedTool } from './run-inputs.js';
+import { readResult } from './rows.js';
+import type { RunEndFromResult } from './run-inputs.js';
 import { RunRecorder, type CloseReport, type RecorderOptions } from './run-recorder.js';
 
 export type AttachOptions = RecorderOptions;
@@ -96,7 +96,7 @@ export class ExecutionHistory extends RunRecorder {
         return;
       }
       const error = fields.error ?? undefined;
-      this.endRun({
+      const input: RunEndFromResult = {
         runId: e.runId,
         success: typeof fields.success === 'boolean' ? fields.success : undefined,
         error,
@@ -104,8 +104,10 @@ export class ExecutionHistory extends RunRecorder {
         intent: fields.intent as string | null | undefined,
         durationMs: fields.durationMs as number | undefined,
         metadata: fields.metadata,
-        selectedTools: selectedTools(fields),
-      });
+        // Read only for a run that reported no tool events (toolsNamedBy): most runs did.
+        namedBy: fields,
+      };
+      this.endRun(input);
     } catch (error) {
       this.fault('handler', error);
     }
@@ -162,26 +164,6 @@ export class ExecutionHistory extends RunRecorder {
     this.detach();
     return super.close(options);
   }
-}
-
-/** The tools a process result names, for a run that reported no tool events. */
-function selectedTools(
-  fields: NonNullable<ReturnType<typeof readResult>>,
-): SelectedTool[] | undefined {
-  const names = fields.selectedTools;
-  if (!Array.isArray(names) || names.length === 0) return undefined;
-  const out: SelectedTool[] = [];
-  for (let i = 0; i < names.length; i++) {
-    const raw: unknown = names[i];
-    if (raw === undefined || raw === null) continue;
-    const name = safeString(raw);
-    out.push({
-      toolName: name,
-      parameters: pickFor(fields.toolParameters, name, i, names.length),
-      result: pickFor(fields.executionResult, name, i, names.length),
-    });
-  }
-  return out;
 }
 
 /**

@@ -14,23 +14,24 @@ const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const MIN_YEAR_1 = new Date(0).setUTCFullYear(1, 0, 1);
 
 export class RepairNotes {
-  readonly notes: string[] = [];
-  more = 0;
+  /** Made on the first note: almost every run has none. */
+  private notes: string[] | undefined;
+  private more = 0;
 
   /** `max` notes are kept (default 20); 0 makes a sink for notes that have nowhere to go. */
   constructor(private readonly max = MAX_NOTES) {}
 
   add(note: string): void {
-    if (this.notes.length < this.max) this.notes.push(note);
+    const notes = (this.notes ??= []);
+    if (notes.length < this.max) notes.push(note);
     else this.more += 1;
   }
 
-  /** The metadata keys these notes add. */
-  toMetadata(): Record<string, unknown> {
-    if (this.notes.length === 0) return {};
-    return this.more > 0
-      ? { _repaired: this.notes, _repairedMore: this.more }
-      : { _repaired: this.notes };
+  /** The metadata keys these notes add, or undefined when there are none. */
+  toMetadata(): Record<string, unknown> | undefined {
+    const notes = this.notes;
+    if (notes === undefined || (notes.length === 0 && this.more === 0)) return undefined;
+    return this.more > 0 ? { _repaired: notes, _repairedMore: this.more } : { _repaired: notes };
   }
 }
 

@@ -9,15 +9,15 @@ import {
   readUsage,
   runKey,
   selectedToolRows,
+  toolsNamedBy,
 } from './run-parts.js';
 import { RepairNotes, readBoolean, readCount, readDuration, readTime } from './field-repair.js';
 import type { ExecutionRow, RowBuilder, ToolExecutionRow } from './rows.js';
 import type {
   ModelCallInput,
   RunAbandonInput,
-  RunEndInput,
+  RunEndFromResult,
   RunStartInput,
-  SelectedTool,
   ToolEndInput,
   ToolStartInput,
 } from './run-inputs.js';
@@ -280,7 +280,7 @@ export class RunAssembly {
     addUsage(run, counts);
   }
 
-  endRun(input: RunEndInput): void {
+  endRun(input: RunEndFromResult): void {
     const key = runKey(input.runId);
     const live = this.runs.get(key);
     if (live === undefined && this.ended.has(key)) return; // a redelivered end
@@ -308,7 +308,7 @@ export class RunAssembly {
         createdAt: run.createdAt,
         metadata: mergedMetadata(this.rows, run.metadata, input.metadata, extra),
       },
-      input.selectedTools,
+      input,
     );
   }
 
@@ -348,7 +348,7 @@ export class RunAssembly {
     key: string,
     run: RunState,
     row: ExecutionRow,
-    selected: readonly SelectedTool[] | undefined,
+    end: RunEndFromResult | undefined,
   ): void {
     this.runs.delete(key);
     this.endedCount += 1;
@@ -359,8 +359,12 @@ export class RunAssembly {
       else open += 1;
     }
     this.heldRows -= tools.length;
-    if (tools.length === 0 && !run.sentEarly && open === 0 && selected !== undefined)
-      tools.push(...selectedToolRows(this.rows, row, selected));
+    if (tools.length === 0 && !run.sentEarly && open === 0 && end !== undefined) {
+      // Read only now: a run that reported its tools never needs the names in its result.
+      const selected =
+        end.selectedTools ?? (end.namedBy === undefined ? undefined : toolsNamedBy(end.namedBy));
+      if (selected !== undefined) tools.push(...selectedToolRows(this.rows, row, selected));
+    }
     this.ended.add(key, {
       executionId: run.executionId,
       createdAt: run.createdAt,

@@ -4,6 +4,8 @@
  * replaced and noted in the execution's `metadata._repaired`), never a reason to lose the run.
  */
 
+import type { ResultFields } from './rows.js';
+
 /** A run's identifier as its source gives it. A UUID is used as the execution id as is. */
 export type RunId = string | number;
 
@@ -93,6 +95,15 @@ export interface RunEndInput {
   usage?: TokenUsage;
   /** Logged as tool runs only when the run reported none. */
   selectedTools?: readonly SelectedTool[];
+}
+
+/**
+ * endRun's input from an attached orchestrator's process result: its named tools (selectedTools,
+ * toolParameters, executionResult) are read from `namedBy` only for a run that reported no tool
+ * events, instead of for every run.
+ */
+export interface RunEndFromResult extends RunEndInput {
+  namedBy?: ResultFields;
 }
 
 export interface RunAbandonInput {

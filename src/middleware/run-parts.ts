@@ -1,6 +1,13 @@
 import { callUuid, runUuid, uuidV5 } from '../ids.js';
 import { RepairNotes, readCount } from './field-repair.js';
-import { safeString, type ExecutionRow, type RowBuilder, type ToolExecutionRow } from './rows.js';
+import {
+  pickFor,
+  safeString,
+  type ExecutionRow,
+  type ResultFields,
+  type RowBuilder,
+  type ToolExecutionRow,
+} from './rows.js';
 import type { SelectedTool } from './run-inputs.js';
 import type { TokenTotals } from './run-state.js';
 
@@ -67,11 +74,35 @@ export function mergedMetadata(
   extra: Record<string, unknown>,
 ): string {
   const hasEnd = end !== undefined && end !== null;
-  const hasExtra = Object.keys(extra).length > 0;
+  const hasExtra = hasOwnKey(extra);
   if (start === undefined && !hasExtra) return hasEnd ? rows.json(end) : '{}';
   const merged: Record<string, unknown> = { ...start };
   if (hasEnd) Object.assign(merged, isRecord(end) ? end : { value: end });
   return rows.json(Object.assign(merged, extra));
+}
+
+/** True when `o` has an own enumerable key (without listing them all). */
+function hasOwnKey(o: Record<string, unknown>): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return true;
+  return false;
+}
+
+/** The tools a process result names, for a run that reported no tool events. */
+export function toolsNamedBy(fields: ResultFields): SelectedTool[] | undefined {
+  const names = fields.selectedTools;
+  if (!Array.isArray(names) || names.length === 0) return undefined;
+  const out: SelectedTool[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const raw: unknown = names[i];
+    if (raw === undefined || raw === null) continue;
+    const name = safeString(raw);
+    out.push({
+      toolName: name,
+      parameters: pickFor(fields.toolParameters, name, i, names.length),
+      result: pickFor(fields.executionResult, name, i, names.length),
+    });
+  }
+  return out;
 }
 
 /** No tool events: the tools the run names, if any, as its tool rows. */

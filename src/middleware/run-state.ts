@@ -45,7 +45,8 @@ export interface RunState {
   calls: Map<string, CallSlot>;
   notes: RepairNotes;
   model: string | undefined;
-  models: string[];
+  /** Distinct model ids, made on the first model call. */
+  models: string[] | undefined;
   usage: TokenTotals | undefined;
   /** True once part of the run went to the writer ahead of its end (rows held past the bound). */
   sentEarly: boolean;
@@ -79,7 +80,7 @@ export function newRunState(executionId: string): RunState {
     calls: new Map(),
     notes: new RepairNotes(),
     model: undefined,
-    models: [],
+    models: undefined,
     usage: undefined,
     sentEarly: false,
   };
@@ -144,7 +145,8 @@ const MAX_MODELS = 16;
 
 export function addModel(run: RunState, model: string): void {
   run.model = model;
-  if (!run.models.includes(model) && run.models.length < MAX_MODELS) run.models.push(model);
+  const models = (run.models ??= []);
+  if (!models.includes(model) && models.length < MAX_MODELS) models.push(model);
 }
 
 export function addUsage(run: RunState, usage: TokenTotals): void {
@@ -159,7 +161,8 @@ export function addUsage(run: RunState, usage: TokenTotals): void {
 export function assemblyMetadata(run: RunState): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (run.model !== undefined) out.model = run.model;
-  if (run.models.length > 1) out.models = run.models;
+  if (run.models !== undefined && run.models.length > 1) out.models = run.models;
   if (run.usage !== undefined) out.usage = { ...run.usage };
-  return Object.assign(out, run.notes.toMetadata());
+  const notes = run.notes.toMetadata();
+  return notes === undefined ? out : Object.assign(out, notes);
 }
