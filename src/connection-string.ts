@@ -66,19 +66,37 @@ const EXPECTED = 'postgres:// then user:password, @, host:port and /database';
  * pair (`host=db password=… dbname=app`, `password = '…'`): masked to the end of the token (a
  * quoted libpq value to its closing quote).
  */
-const PASSWORD_PARAMETER = /((?:^|[?&;\s])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|\S*)/gi;
+const PASSWORD_PARAMETER = /((?:^|[?&;\s])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?\S*|\S*)/gi;
 /** The same, to the end of the text: one URL given whole, whose password may hold a space or "&". */
 const PASSWORD_PARAMETER_TO_END = /((?:^|[?&;\s])password\s*=).*/gis;
 
-function maskToken(token: string): string {
+/**
+ * A database URL's scheme as typed, typos included (`postgres//`, `postgres:/`, `postgres:\\`,
+ * `postgresql:`): what follows it is user:password even without "://".
+ */
+const TYPED_SCHEME =
+  /^["'(<]?(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)(?::[/\\]{0,3}|[/\\]{1,3})/i;
+
+/** Where the user part of a URL-like token starts, or -1 when it has no scheme. */
+function userStart(token: string): number {
   const scheme = token.indexOf('://');
-  const start = scheme < 0 ? 0 : scheme + 3;
+  if (scheme >= 0) return scheme + 3;
+  const typed = TYPED_SCHEME.exec(token);
+  return typed === null ? -1 : typed[0].length;
+}
+
+function maskToken(token: string): string {
+  const scheme = userStart(token);
+  const start = scheme < 0 ? 0 : scheme;
   const at = token.lastIndexOf('@');
   if (at >= start) {
     const colon = token.indexOf(':', start);
-    return colon >= start && colon < at
-      ? `${token.slice(0, colon + 1)}***${token.slice(at)}`
-      : token;
+    if (colon < start || colon > at) return token;
+    // What follows the last "@" should be a host; a "#" or "@" there means the "@" was inside
+    // the password and the one before the host is missing: all of it may be password.
+    const tail = token.slice(at);
+    const host = /^@[^/?]*/.exec(tail)![0];
+    return `${token.slice(0, colon + 1)}***${/[#"'\\]/.test(host) ? '@***' : tail}`;
   }
   // No "@" at all (postgres://user:secret/host): whatever follows "user:" may be a password,
   // unless it is plainly a port.
@@ -114,8 +132,19 @@ export function maskConnectionString(text: string): string {
 
 /** One URL (spaces and all) masked as a whole, for messages about that URL. */
 function maskWhole(url: string): string {
-  return maskToken(url.replace(PASSWORD_PARAMETER_TO_END, '$1***'));
+  const masked = maskToken(url.replace(PASSWORD_PARAMETER_TO_END, '$1***'));
+  const at = masked.lastIndexOf('@');
+  // After the last "@" must come a host, port, path and parameters; anything else there (a "#",
+  // a space, a second ":") is the rest of a password that held an "@" before a missing one.
+  if (at < 0 || HOST_AND_REST.test(masked.slice(at + 1))) return masked;
+  return `${masked.slice(0, at)}@***`;
 }
+
+const HOST_AND_REST =
+  /^(?:[A-Za-z0-9._~%-]*|\[[0-9A-Fa-f:.]*\])(?::\d{0,5})?(?:,[A-Za-z0-9._~%:[\]-]*)*(?:\/[^\s?#@:]*)?(?:\?[^\s#@]*)?$/;
+
+/** A parameter name as libpq spells them: only such a name is quoted back in a message. */
+const PARAMETER_NAME = /^[a-z_]{1,40}$/;
 
 function malformed(name: string, url: string, why: string): ConfigError {
   return new ConfigError(
@@ -134,7 +163,10 @@ function tlsFrom(name: string, query: Record<string, string>): TlsSettings | und
     else return undefined;
   }
   if (!SSL_MODES.includes(mode))
-    throw new ConfigError(`${name}: sslmode must be one of ${SSL_MODES.join(', ')}, got "${mode}"`);
+    throw new ConfigError(
+      // A value of letters and "-" only is quoted back: any other may be a password's tail.
+      `${name}: sslmode must be one of ${SSL_MODES.join(', ')}, got ${/^[a-z-]{1,20}$/.test(mode) ? `"${mode}"` : 'another value'}`,
+    );
   switch (mode) {
     case 'disable':
     case 'allow':
@@ -189,12 +221,22 @@ export function parseConnectionString(
   const search = new URLSearchParams(
     after.includes('?') ? after.slice(after.indexOf('?') + 1) : '',
   );
+  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
+  const hostPart = authority.slice(authority.lastIndexOf('@') + 1);
+  // "user:pass" with no "@" reads as host "user" and port "pass": a missing "@", or a "/", "?" or
+  // "#" in the password that ended it early; its tail then reads as the path or a parameter.
+  if (/:(?!\d*$)[^\]]*$/.test(hostPart) && !hostPart.includes(','))
+    throw malformed(
+      name,
+      trimmed,
+      'the port is not a number (a missing @, or a /, ? or # in the password?)',
+    );
   for (const key of search.keys())
     if (!PARAMETERS.has(key))
       throw new ConfigError(
-        search.has('password')
-          ? // The "key" may be the tail of a password holding an unencoded "&": never show it.
-            `${name}: an unknown parameter follows password= (write & in a password as %26)`
+        search.has('password') || !PARAMETER_NAME.test(key)
+          ? // The "key" may be the tail of a password holding an unencoded "&" or "?": never show it.
+            `${name}: an unknown parameter (not shown: it may be part of a password; write & in a password as %26, ? as %3F)`
           : `${name}: unknown parameter "${key}" (supported: ${[...PARAMETERS].join(', ')})`,
       );
   const query = Object.fromEntries(search.entries());
