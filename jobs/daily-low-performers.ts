@@ -1,3 +1,4 @@
+import { windowStart } from '../src/retention/period.js';
 import { wilsonInterval, type Interval } from '../src/stats/wilson.js';
 import { jobRepositoryOf } from '../src/store/internal.js';
 import type { JobDefinition } from './types.js';
@@ -36,7 +37,7 @@ export const dailyLowPerformers: JobDefinition = {
   enabled: true,
   description: 'flag tools whose success rate is confidently below the threshold',
   async run({ store, thresholds, now }) {
-    const since = new Date(now.getTime() - thresholds.lowPerformerWindowDays * DAY_MS);
+    const since = windowStart(now, thresholds.lowPerformerWindowDays * DAY_MS);
     const rows = await jobRepositoryOf(store).toolWindowCounts(since, now, 'daily-low-performers');
     const lowPerformers: LowPerformer[] = [];
     let judged = 0;

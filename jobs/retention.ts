@@ -1,5 +1,5 @@
 import { ValidationError } from '../src/errors.js';
-import { pruneHistory, type PruneResult } from '../src/retention/prune.js';
+import { pruneHistory, resolvePruneOptions, type PruneResult } from '../src/retention/prune.js';
 import type { JobDefinition, JobSummary } from './types.js';
 
 export interface RetentionJobOptions {
@@ -49,6 +49,13 @@ export function createRetentionJob(options: RetentionJobOptions = {}): JobDefini
       'feedbackRetentionDays must be at least retentionDays: rated executions are kept longer',
       'feedbackRetentionDays',
     );
+  // The rest as pruneHistory will check it at 4 a.m. (days within the calendar PostgreSQL holds,
+  // batchSize), so a setting that cannot run fails now, when it is made.
+  resolvePruneOptions({
+    olderThan: retentionDays ?? 1,
+    ...(feedbackRetentionDays === undefined ? {} : { feedbackOlderThan: feedbackRetentionDays }),
+    ...(batchSize === undefined ? {} : { batchSize }),
+  });
   return {
     name: 'retention',
     schedule: options.schedule ?? '30 4 * * *',

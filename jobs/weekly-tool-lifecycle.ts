@@ -1,3 +1,4 @@
+import { windowStart } from '../src/retention/period.js';
 import { wilsonInterval } from '../src/stats/wilson.js';
 import { jobRepositoryOf } from '../src/store/internal.js';
 import type { RecommendationAction } from '../src/store/types.js';
@@ -39,13 +40,14 @@ export const weeklyToolLifecycle: JobDefinition = {
   enabled: true,
   description: 'recommend archiving, deprecating, promoting or watching tools, with evidence',
   async run({ store, thresholds: t, now, runId, recommend }) {
-    // Archive and promote read tool_statistics: bring it up to date first (cheap, incremental).
-    await store.updateStatistics();
     const jobs = jobRepositoryOf(store);
     const context = 'weekly-tool-lifecycle';
+    // Archive and promote read tool_statistics: bring it up to date first (cheap, incremental),
+    // with the configured latency window, as the hourly job would.
+    await jobs.refreshStatistics(t.durationWindowHours, context);
     const found: LifecycleRecommendation[] = [];
 
-    const idleCutoff = new Date(now.getTime() - t.archiveIdleDays * DAY_MS);
+    const idleCutoff = windowStart(now, t.archiveIdleDays * DAY_MS);
     for (const row of await jobs.idleTools(idleCutoff, context)) {
       const lastUsed = row.last_used as Date | null;
       const since = lastUsed ?? (row.created_at as Date);
@@ -73,9 +75,9 @@ export const weeklyToolLifecycle: JobDefinition = {
       t.watchWeekDays,
       context,
     );
-    const recentSince = new Date(now.getTime() - t.deprecateWindowDays * DAY_MS);
-    const weekStart = new Date(now.getTime() - t.watchWeekDays * DAY_MS);
-    const prevStart = new Date(now.getTime() - 2 * t.watchWeekDays * DAY_MS);
+    const recentSince = windowStart(now, t.deprecateWindowDays * DAY_MS);
+    const weekStart = windowStart(now, t.watchWeekDays * DAY_MS);
+    const prevStart = windowStart(now, 2 * t.watchWeekDays * DAY_MS);
     for (const row of windows) {
       const toolName = row.tool_name as string;
       const total = Number(row.recent_total);

@@ -10,6 +10,16 @@ const UNIT_MS: Record<string, number> = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS
  */
 export type RetentionPeriod = number | string | Date;
 
+/**
+ * The instant `ms` milliseconds before `now`, or PostgreSQL's first instant when that lies before
+ * it: a window reaching further back than the database can hold means "all history", not a date
+ * the driver cannot send (an Invalid Date) or the server cannot store (22008).
+ */
+export function windowStart(now: Date, ms: number): Date {
+  const start = now.getTime() - ms;
+  return new Date(Number.isFinite(start) ? Math.max(start, TIMESTAMP_MIN_MS) : TIMESTAMP_MIN_MS);
+}
+
 /** Turns a retention period into the cutoff before which rows go. Throws ValidationError. */
 export function retentionCutoff(value: RetentionPeriod, field: string, now = new Date()): Date {
   if (value instanceof Date) {

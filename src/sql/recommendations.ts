@@ -93,26 +93,30 @@ export function selectRecommendationStatus(id: number): Query {
 }
 
 /**
- * Per tool, over [now - max(recentDays, 2 weeks), now): runs and successes in the recent window
- * (deprecate) and in this week and the week before (watch). One range scan on created_at.
+ * Per tool, over [min(recentSince, prevStart), now): runs and successes in the recent window
+ * (deprecate) and in this week [weekStart, now) and the week before [prevStart, weekStart) (watch).
+ * One range scan on created_at. The bounds come computed (and clamped to what PostgreSQL holds).
  */
-export function selectLifecycleWindows(now: Date, recentDays: number, weekDays: number): Query {
+export function selectLifecycleWindows(
+  now: Date,
+  recentSince: Date,
+  weekStart: Date,
+  prevStart: Date,
+): Query {
   return {
     text: `SELECT tool_name,
-                  count(*) FILTER (WHERE created_at >= $1::timestamptz - $2::double precision * interval '1 day')::bigint AS recent_total,
-                  count(*) FILTER (WHERE success AND created_at >= $1::timestamptz - $2::double precision * interval '1 day')::bigint AS recent_successes,
-                  count(*) FILTER (WHERE created_at >= $1::timestamptz - $3::double precision * interval '1 day')::bigint AS this_total,
-                  count(*) FILTER (WHERE success AND created_at >= $1::timestamptz - $3::double precision * interval '1 day')::bigint AS this_successes,
-                  count(*) FILTER (WHERE created_at < $1::timestamptz - $3::double precision * interval '1 day'
-                                     AND created_at >= $1::timestamptz - 2 * $3::double precision * interval '1 day')::bigint AS prev_total,
-                  count(*) FILTER (WHERE success AND created_at < $1::timestamptz - $3::double precision * interval '1 day'
-                                     AND created_at >= $1::timestamptz - 2 * $3::double precision * interval '1 day')::bigint AS prev_successes
+                  count(*) FILTER (WHERE created_at >= $2)::bigint AS recent_total,
+                  count(*) FILTER (WHERE success AND created_at >= $2)::bigint AS recent_successes,
+                  count(*) FILTER (WHERE created_at >= $3)::bigint AS this_total,
+                  count(*) FILTER (WHERE success AND created_at >= $3)::bigint AS this_successes,
+                  count(*) FILTER (WHERE created_at < $3 AND created_at >= $4)::bigint AS prev_total,
+                  count(*) FILTER (WHERE success AND created_at < $3 AND created_at >= $4)::bigint AS prev_successes
              FROM tool_executions
-            WHERE created_at >= $1::timestamptz - greatest($2::double precision, 2 * $3::double precision) * interval '1 day'
+            WHERE created_at >= least($2::timestamptz, $4::timestamptz)
               AND created_at < $1::timestamptz
             GROUP BY tool_name
             ORDER BY tool_name`,
-    values: [now, recentDays, weekDays],
+    values: [now, recentSince, weekStart, prevStart],
   };
 }
 

@@ -13,9 +13,13 @@ import {
   selectToolWindowCounts,
 } from '../sql/statistics.js';
 import { sanitizeJson, sanitizeText, type JsonSanitizer } from '../json/sanitize.js';
+import { windowStart } from '../retention/period.js';
 import type { Row, StoreDatabase } from './database.js';
+import { TIMESTAMP_MIN_MS } from './validate.js';
 import { toNumber, toRecommendation } from './mappers.js';
 import type { RecommendationRecord } from './types.js';
+
+const DAY_MS = 86_400_000;
 
 export interface JobClaim {
   runId: number;
@@ -94,8 +98,12 @@ export class JobRepository {
 
   /** Folds pending deltas into tool_statistics. Returns [tools touched, deltas folded]. */
   async refreshStatistics(durationWindowHours: number, context: string): Promise<[number, number]> {
+    // A window longer than the database's calendar is all of it: the server subtracts it from
+    // now(), which must stay a timestamp it holds (a day of slack for its clock against ours).
+    const allHours = (Date.now() - TIMESTAMP_MIN_MS) / 3_600_000 - 24;
+    const hours = Math.min(durationWindowHours, allHours);
     const pending = await this.db.run(selectPendingDeltas(), context);
-    const result = await this.db.run(callUpdateToolStatisticsWindow(durationWindowHours), context);
+    const result = await this.db.run(callUpdateToolStatisticsWindow(hours), context);
     return [toNumber(result.rows[0]?.touched ?? 0), toNumber(pending.rows[0]?.pending ?? 0)];
   }
 
@@ -110,13 +118,20 @@ export class JobRepository {
     return (await this.db.run(selectIdleTools(cutoff), context)).rows;
   }
 
+  /** Per-tool counts in the recent window and in the last two weeks of `weekDays` days before now. */
   async lifecycleWindows(
     now: Date,
     recentDays: number,
     weekDays: number,
     context: string,
   ): Promise<Row[]> {
-    return (await this.db.run(selectLifecycleWindows(now, recentDays, weekDays), context)).rows;
+    const query = selectLifecycleWindows(
+      now,
+      windowStart(now, recentDays * DAY_MS),
+      windowStart(now, weekDays * DAY_MS),
+      windowStart(now, 2 * weekDays * DAY_MS),
+    );
+    return (await this.db.run(query, context)).rows;
   }
 
   async generatedToolStats(context: string): Promise<Row[]> {
@@ -140,7 +155,8 @@ export class JobRepository {
         rec.reason,
         rec.evidenceJson,
         runId,
-        quietDays,
+        // The server subtracts it from now(): past its calendar's first day it means "ever".
+        Math.min(quietDays, (Date.now() - TIMESTAMP_MIN_MS) / DAY_MS - 1),
       ),
       context,
     );
