@@ -13,6 +13,12 @@ import { openTestStore } from './helpers/db.js';
 // Windows as long as the thresholds allow (up to 1e9 days or hours) reach back before the first
 // day PostgreSQL holds: they mean "all history", never a job failing on a date it cannot send.
 
+/** metadata.durationWindow of a tool's statistics. */
+function durationWindow(stats: unknown): { runs: number; p50Ms: number; hours: number } {
+  const metadata = (stats as { metadata: { durationWindow: unknown } } | null)?.metadata;
+  return metadata?.durationWindow as { runs: number; p50Ms: number; hours: number };
+}
+
 const warnings: string[] = [];
 const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
 let store: ExecutionStore;
@@ -63,7 +69,7 @@ describe('job windows longer than the calendar PostgreSQL holds', () => {
   it('hourly-statistics with a 1e9-hour latency window covers all history', async () => {
     await runJob(store, 'hourly-statistics', { thresholds: { durationWindowHours: 1e9 } });
     const stats = await store.getToolStatistics('ancient-tool');
-    const window = stats?.metadata.durationWindow as { runs: number; p50Ms: number };
+    const window = durationWindow(stats);
     expect(window.runs).toBe(12);
     expect(window.p50Ms).toBeGreaterThan(0);
   });
@@ -77,10 +83,15 @@ describe('job windows longer than the calendar PostgreSQL holds', () => {
 
   it('the weekly refresh keeps the configured latency window, not a default one', async () => {
     const id = await store.storeExecution({ goalText: 'recent' });
-    await store.storeToolExecution({ executionId: id, toolName: 'recent-tool', success: true, durationMs: 5 });
+    await store.storeToolExecution({
+      executionId: id,
+      toolName: 'recent-tool',
+      success: true,
+      durationMs: 5,
+    });
     await runJob(store, 'weekly-tool-lifecycle', { thresholds: { durationWindowHours: 48 } });
     const stats = await store.getToolStatistics('recent-tool');
-    expect((stats?.metadata.durationWindow as { hours: number }).hours).toBe(48);
+    expect(durationWindow(stats).hours).toBe(48);
   });
 
   it('no run failed and nothing was printed (no driver warning about invalid dates)', async () => {
