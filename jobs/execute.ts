@@ -56,7 +56,7 @@ export async function claimManualRun(
 ): Promise<{ runId: number; fireTime: Date }> {
   const jobs = jobRepositoryOf(store);
   for (let attempt = 0; ; attempt++) {
-    const claim = await jobs.claimRun(jobName, null, 'manual', instanceId, leaseMs);
+    const claim = await jobs.claimManualRun(jobName, instanceId, leaseMs);
     if (claim !== undefined) return claim;
     if (attempt >= 5) throw new Error(`could not record a manual run of ${jobName}`);
   }

@@ -46,7 +46,10 @@ export interface LearningLoopOptions {
 export interface LearningLoopStats {
   succeeded: number;
   failed: number;
-  /** Fires another instance ran (or the coordinator could not decide). */
+  /**
+   * Fires not run here: another instance ran them, the job's previous run was still going
+   * (overlap), or the coordinator could not decide.
+   */
   skipped: number;
   missed: number;
   /** Background errors emitted (hooks, heartbeats, coordinator). */
@@ -183,13 +186,11 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
         suppressMissedWarning: true,
       });
       task.on('execution:skipped', (context) => {
-        this.counters.skipped++;
-        this.safeEmit('job:skipped', {
-          jobName: name,
-          fireTime: context.date,
-          reason: context.reason ?? 'unknown',
-        });
+        const refusal = this.coordinator.refusal(PostgresRunCoordinator.keyOf(name, context.date));
+        this.skipped(name, context.date, refusal ?? context.reason ?? 'unknown');
       });
+      // This process's previous run of the job is still going: node-cron does not even ask.
+      task.on('execution:overlap', (context) => this.skipped(name, context.date, 'overlap'));
       task.on('execution:missed', (context) => {
         this.counters.missed++;
         this.safeEmit('job:missed', { jobName: name, fireTime: context.date });
@@ -197,6 +198,11 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
       this.tasks.push(task);
     }
     for (const task of this.tasks) void task.start();
+  }
+
+  private skipped(jobName: string, fireTime: Date, reason: string): void {
+    this.counters.skipped++;
+    this.safeEmit('job:skipped', { jobName, fireTime, reason });
   }
 
   private safeEmit<K extends keyof LearningLoopEvents>(

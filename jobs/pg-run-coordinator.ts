@@ -12,10 +12,12 @@ export interface PostgresRunCoordinatorOptions {
 /**
  * node-cron's RunCoordinator on PostgreSQL. node-cron asks `shouldRun("<task name>:<fire time ISO>")`
  * on every instance; the first to insert the (job_name, fire_time) row in job_runs wins, the rest
- * are told no. The winner's run id waits here until the task function takes it.
+ * are told no; while a scheduled run of the job is still going (on any instance), nobody claims.
+ * The winner's run id waits here until the task function takes it.
  */
 export class PostgresRunCoordinator implements RunCoordinator {
   private readonly claims = new Map<string, { runId: number; fireTime: Date }>();
+  private readonly refusals = new Map<string, string>();
 
   constructor(
     private readonly store: ExecutionStore,
@@ -40,16 +42,28 @@ export class PostgresRunCoordinator implements RunCoordinator {
     // Runs left `running` by an instance that died are marked as such before anyone claims.
     const jobs = jobRepositoryOf(this.store);
     await jobs.markCrashed();
-    const claim = await jobs.claimRun(
+    const claim = await jobs.claimScheduledRun(
       jobName,
       fireTime,
-      'scheduled',
       this.options.instanceId,
       this.options.leaseMs,
     );
-    if (claim === undefined) return false;
+    if (claim === 'overlap' || claim === 'taken') {
+      this.refusals.set(key, claim === 'overlap' ? 'overlap' : 'not-elected');
+      return false;
+    }
     this.claims.set(key, claim);
     return true;
+  }
+
+  /**
+   * Why this instance was refused the key (once): `overlap` when the job's previous scheduled run
+   * was still going on some instance, `not-elected` when another instance won the fire.
+   */
+  refusal(key: string): string | undefined {
+    const reason = this.refusals.get(key);
+    this.refusals.delete(key);
+    return reason;
   }
 
   /** The run this instance claimed for the key (once). */

@@ -55,7 +55,11 @@ export interface LearningLoopEvents {
   'job:started': (info: JobRunInfo) => void;
   'job:finished': (info: JobRunInfo & { summary: JobSummary; durationMs: number }) => void;
   'job:failed': (info: JobRunInfo & { error: Error; durationMs: number }) => void;
-  /** Another instance won this fire (not-elected), or the coordinator failed (coordinator-error). */
+  /**
+   * This fire was not run here: another instance won it (not-elected), the job's previous
+   * scheduled run was still going, here or on another instance (overlap), or the coordinator
+   * failed (coordinator-error).
+   */
   'job:skipped': (info: { jobName: string; fireTime: Date; reason: string }) => void;
   /** This process was too busy to fire on time; the fire was not run here. */
   'job:missed': (info: { jobName: string; fireTime: Date }) => void;

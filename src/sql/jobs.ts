@@ -5,23 +5,61 @@ const JOB_RUN_COLUMNS = `id, job_name, fire_time, trigger, instance_id,
        started_at, finished_at, lease_expires_at, summary, error`;
 
 /**
- * Claims one fire of a job. The unique (job_name, fire_time) key lets exactly one instance win; the
- * others get no row back. A null fireTime (manual run) means "now", to the microsecond.
+ * Claims one manual run of a job, "now" to the microsecond. Manual runs never wait for or block a
+ * scheduled one.
  */
-export function claimJobRun(
+export function claimManualJobRun(jobName: string, instanceId: string, leaseMs: number): Query {
+  return {
+    text: `INSERT INTO job_runs (job_name, fire_time, trigger, instance_id, status, started_at, lease_expires_at)
+           VALUES ($1, clock_timestamp(), 'manual', $2, 'running', clock_timestamp(),
+                   clock_timestamp() + $3::double precision * interval '1 millisecond')
+           ON CONFLICT (job_name, fire_time) DO NOTHING
+           RETURNING id, fire_time`,
+    values: [jobName, instanceId, leaseMs],
+  };
+}
+
+/**
+ * Serializes the scheduled claims of one job (until the claiming transaction ends), so the check
+ * for a run still going and the insert below are one step. A single bigint key: the two-int4 keys
+ * of src/db/advisory-lock.ts are another key space.
+ */
+export function lockJobClaims(jobName: string): Query {
+  return {
+    text: `SELECT pg_advisory_xact_lock(hashtextextended('dendrite-history job ' || $1::text, 0))`,
+    values: [jobName],
+  };
+}
+
+/**
+ * Claims one scheduled fire of a job (run under lockJobClaims). The unique (job_name, fire_time)
+ * key lets exactly one instance win a fire; a fire that comes while another scheduled run of the
+ * job still holds a live lease (a run longer than the interval, on any instance) is not claimed
+ * at all, as node-cron's noOverlap does within one process. Always one row: `id` null when not
+ * claimed, `busy_id` the run still going when that was the reason.
+ */
+export function claimScheduledJobRun(
   jobName: string,
-  fireTime: Date | null,
-  trigger: 'scheduled' | 'manual',
+  fireTime: Date,
   instanceId: string,
   leaseMs: number,
 ): Query {
   return {
-    text: `INSERT INTO job_runs (job_name, fire_time, trigger, instance_id, status, started_at, lease_expires_at)
-           VALUES ($1, coalesce($2, clock_timestamp()), $3, $4, 'running', clock_timestamp(),
-                   clock_timestamp() + $5::double precision * interval '1 millisecond')
-           ON CONFLICT (job_name, fire_time) DO NOTHING
-           RETURNING id, fire_time`,
-    values: [jobName, fireTime, trigger, instanceId, leaseMs],
+    text: `WITH busy AS (
+             SELECT id FROM job_runs
+              WHERE job_name = $1 AND trigger = 'scheduled' AND status = 'running'
+                AND fire_time <> $2 AND lease_expires_at >= clock_timestamp()
+              LIMIT 1),
+           claimed AS (
+             INSERT INTO job_runs (job_name, fire_time, trigger, instance_id, status, started_at, lease_expires_at)
+             SELECT $1, $2, 'scheduled', $3, 'running', clock_timestamp(),
+                    clock_timestamp() + $4::double precision * interval '1 millisecond'
+              WHERE NOT EXISTS (SELECT 1 FROM busy)
+             ON CONFLICT (job_name, fire_time) DO NOTHING
+             RETURNING id, fire_time)
+           SELECT c.id, c.fire_time, (SELECT id FROM busy) AS busy_id
+             FROM (SELECT 1) one LEFT JOIN claimed c ON true`,
+    values: [jobName, fireTime, instanceId, leaseMs],
   };
 }
 

@@ -1,4 +1,12 @@
-import { claimJobRun, extendJobRunLease, finishJobRun, markCrashedJobRuns } from '../sql/jobs.js';
+import { mapDatabaseError } from '../errors.js';
+import {
+  claimManualJobRun,
+  claimScheduledJobRun,
+  extendJobRunLease,
+  finishJobRun,
+  lockJobClaims,
+  markCrashedJobRuns,
+} from '../sql/jobs.js';
 import {
   expireRecommendations,
   selectGeneratedToolStats,
@@ -40,20 +48,55 @@ export class JobRepository {
 
   // --- job_runs -------------------------------------------------------------------------------
 
-  /** Inserts the (job, fire time) row; undefined when another instance got there first. */
-  async claimRun(
+  /** Inserts a manual run's row ("now"); undefined in the rare case of a microsecond clash. */
+  async claimManualRun(
     jobName: string,
-    fireTime: Date | null,
-    trigger: 'scheduled' | 'manual',
     instanceId: string,
     leaseMs: number,
   ): Promise<JobClaim | undefined> {
     const result = await this.db.run<{ id: number; fire_time: Date }>(
-      claimJobRun(jobName, fireTime, trigger, instanceId, leaseMs),
+      claimManualJobRun(jobName, instanceId, leaseMs),
       `claim ${jobName}`,
     );
     const row = result.rows[0];
     return row === undefined ? undefined : { runId: toNumber(row.id), fireTime: row.fire_time };
+  }
+
+  /**
+   * Inserts the (job, fire time) row of a scheduled fire. `overlap` when another scheduled run of
+   * the job is still going (live lease), `taken` when another instance got the fire first.
+   */
+  async claimScheduledRun(
+    jobName: string,
+    fireTime: Date,
+    instanceId: string,
+    leaseMs: number,
+  ): Promise<JobClaim | 'overlap' | 'taken'> {
+    const context = `claim ${jobName}`;
+    const client = await this.db.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const lock = lockJobClaims(jobName);
+      await client.query(lock.text, lock.values);
+      const claim = claimScheduledJobRun(jobName, fireTime, instanceId, leaseMs);
+      const result = await client.query<{ id: number | null; fire_time: Date; busy_id: unknown }>(
+        claim.text,
+        claim.values,
+      );
+      await client.query('COMMIT');
+      const row = result.rows[0];
+      if (row !== undefined && row.id !== null)
+        return { runId: toNumber(row.id), fireTime: row.fire_time };
+      return row?.busy_id !== null && row?.busy_id !== undefined ? 'overlap' : 'taken';
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw mapDatabaseError(error, context);
+    } finally {
+      client.release(broken);
+    }
   }
 
   async extendLease(runId: number, leaseMs: number, context: string): Promise<void> {
