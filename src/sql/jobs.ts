@@ -1,5 +1,7 @@
 import type { Query } from './query.js';
 
+const LEASE_EXPIRED = 'the instance running this job stopped before it finished (lease expired)';
+
 const JOB_RUN_COLUMNS = `id, job_name, fire_time, trigger, instance_id,
        CASE WHEN status = 'running' AND lease_expires_at < now() THEN 'crashed' ELSE status END AS status,
        started_at, finished_at, lease_expires_at, summary, error`;
@@ -35,7 +37,9 @@ export function lockJobClaims(jobName: string): Query {
  * Claims one scheduled fire of a job (run under lockJobClaims). The unique (job_name, fire_time)
  * key lets exactly one instance win a fire; a fire that comes while another scheduled run of the
  * job still holds a live lease (a run longer than the interval, on any instance) is not claimed
- * at all, as node-cron's noOverlap does within one process. Always one row: `id` null when not
+ * at all, as node-cron's noOverlap does within one process. The job's runs whose lease has ended
+ * are marked crashed in the same step, by the same clock, so a run is either live (blocks) or
+ * recorded crashed, never neither. Always one row: `id` null when not
  * claimed, `busy_id` the run still going when that was the reason.
  */
 export function claimScheduledJobRun(
@@ -45,10 +49,18 @@ export function claimScheduledJobRun(
   leaseMs: number,
 ): Query {
   return {
-    text: `WITH busy AS (
-             SELECT id FROM job_runs
+    text: `WITH t AS (SELECT clock_timestamp() AS at),
+           swept AS (
+             UPDATE job_runs r
+                SET status = 'crashed', finished_at = r.lease_expires_at,
+                    error = coalesce(r.error, '${LEASE_EXPIRED}')
+               FROM t
+              WHERE r.job_name = $1 AND r.status = 'running' AND r.lease_expires_at < t.at
+             RETURNING r.id),
+           busy AS (
+             SELECT id FROM job_runs, t
               WHERE job_name = $1 AND trigger = 'scheduled' AND status = 'running'
-                AND fire_time <> $2 AND lease_expires_at >= clock_timestamp()
+                AND fire_time <> $2 AND lease_expires_at >= t.at
               LIMIT 1),
            claimed AS (
              INSERT INTO job_runs (job_name, fire_time, trigger, instance_id, status, started_at, lease_expires_at)
@@ -57,7 +69,7 @@ export function claimScheduledJobRun(
               WHERE NOT EXISTS (SELECT 1 FROM busy)
              ON CONFLICT (job_name, fire_time) DO NOTHING
              RETURNING id, fire_time)
-           SELECT c.id, c.fire_time, (SELECT id FROM busy) AS busy_id
+           SELECT c.id, c.fire_time, (SELECT id FROM busy) AS busy_id, (SELECT count(*) FROM swept) AS swept
              FROM (SELECT 1) one LEFT JOIN claimed c ON true`,
     values: [jobName, fireTime, instanceId, leaseMs],
   };
@@ -90,7 +102,7 @@ export function markCrashedJobRuns(): Query {
   return {
     text: `UPDATE job_runs
               SET status = 'crashed', finished_at = lease_expires_at,
-                  error = coalesce(error, 'the instance running this job stopped before it finished (lease expired)')
+                  error = coalesce(error, '${LEASE_EXPIRED}')
             WHERE status = 'running' AND lease_expires_at < now()
             RETURNING id`,
     values: [],
