@@ -44,7 +44,9 @@ const SECRET_FRAGMENTS = words(`
   webhookurl webhookuri recoverycode backupcode seedphrase verificationcode magiclink
   resetcode mfacode 2facode twofactorcode loginlink redisurl redisuri mongourl mongouri
   amqpurl amqpuri brokerurl brokeruri cardnumber creditcard ccnumber clientassertion
-  samlresponse samlassertion codeverifier serviceaccountjson recoveryphrase
+  samlresponse samlassertion codeverifier serviceaccountjson recoveryphrase securitycode
+  smscode accesscode activationcode pairingcode confirmationcode logincode unlockcode hookurl
+  keymaterial cardnum cardno ccnum
 `);
 
 /** Ordinary words a fragment occurs in: "secretary", "tokenizer", "possession". */
@@ -225,6 +227,8 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
   let end = words.length;
   while (end > 1 && (QUALIFIER_WORDS.has(words[end - 1]!) || /^\d+$/.test(words[end - 1]!))) end--;
   if (words[end - 1] === 'key' && end >= 2 && !STRUCTURAL_KEYS.has(words[end - 2]!)) hit('key');
+  // A webhook (slack_webhook, discordWebhook) is a URL whose holder can post; webhook_events is not.
+  if (words[end - 1] === 'webhook') hit('webhook');
   for (const term of extra) if (matchesTerm(words, joined, term)) hit('user');
   if (!found) return 'plain';
   if (words.length >= 2 && DESCRIBING_WORDS.has(words[words.length - 1]!)) return 'plain';
@@ -239,8 +243,16 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
     // The bare plural counts ("tokens": 812); "token", "userTokens" name credentials.
     return raw.length === 1 && raw[0] === 'tokens' ? 'counter' : 'secret';
   }
-  return words.some((w) => COUNT_WORDS.has(w)) ? 'counter' : 'secret';
+  // "number" last names the secret itself (card_number, pinNumber, ssn_no); before the term it
+  // counts (num_passwords, numberOfPins).
+  const last = words.length - 1;
+  return words.some((w, i) => COUNT_WORDS.has(w) && !(i === last && NUMBER_WORDS.has(w)))
+    ? 'counter'
+    : 'secret';
 }
+
+/** Count words that, last in a key, name an identifier rather than a count. */
+const NUMBER_WORDS = new Set(words('number num no nr'));
 
 const NUMERIC_TEXT = /^\s*[-+]?\d[\d_,.]{0,30}%?\s*$/;
 

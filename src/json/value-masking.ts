@@ -81,6 +81,15 @@ const KEY_HINTS = [
   'url',
   'uri',
   'conn',
+  'security',
+  'sms',
+  'access',
+  'activation',
+  'pairing',
+  'confirmation',
+  'unlock',
+  'hook',
+  'material',
 ];
 
 const NOT_A_VALUE = new Set(['', 'true', 'false', 'null', 'undefined', 'none', 'nil', REDACTED]);

@@ -32,14 +32,64 @@ function looksLikeCredential(secret: string): boolean {
   return /[^a-z]/.test(secret) || secret.length >= 16;
 }
 
+/** Schemes of database URLs, whose typos are common in configuration. */
+const DB_SCHEME = String.raw`(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver)`;
+const DB_SCHEME_HINTS = [
+  'postgres',
+  'mysql',
+  'mariadb',
+  'mongodb',
+  'redis',
+  'amqp',
+  'mssql',
+  'sqlserver',
+];
+
+/** After a URL's "@": a host (name, IPv4/6, port, host list) and then its end or path. */
+const HOST_FOLLOWS = String.raw`(?=[A-Za-z0-9._~%:\[\],-]{0,256}(?:[/?\s"'<>\\),;\x60]|$))`;
+
+/** A port (and path) or a path, read where a password would be: `//host:8080/u/joe@x.com`. */
+function notPortOrPath(secret: string): boolean {
+  return !/^(?:\d{1,5}(?:[/?#]|$)|\/)/.test(secret);
+}
+
 export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
   {
     name: 'url-password',
-    // scheme://user:password@host — also a typo'd "postgres//..." and an unencoded "@" in the
-    // password (the greedy run backs off to the last "@" before the path).
-    // A quote, bracket or backslash left unencoded in the password is still part of it.
-    pattern: /\/\/[^\s:/?#@"'<>\\]{0,256}:(?<secret>[^\s/?#"]{1,512})@/g,
+    // scheme://user:password@host — also a typo'd "postgres//..." and a password holding an
+    // unencoded "@ # ? / : ; =" or quote: the password runs to the last "@" that a host follows
+    // (an "@" in a path after it is masked with it: safe side); a "//" ends it, so a scan stops at
+    // the next URL. A port and path before an "@" in the path (https://h:8080/u/joe@x.com) are
+    // no password.
+    pattern: new RegExp(
+      String.raw`\/\/[^\s:/?#@"'<>\\]{0,256}:(?<secret>(?:[^\s"/]|\/(?!\/)){1,512})@${HOST_FOLLOWS}`,
+      'g',
+    ),
     hints: ['//'],
+    accept: notPortOrPath,
+  },
+  {
+    name: 'database-url-typed',
+    // A database URL whose "//" was typed wrong: postgres:/user:pw@, postgresql:user:pw@,
+    // postgres:\\user:pw@, postgres/user:pw@. The password stops before another scheme word, so
+    // "postgres:a:postgres:a:…" costs a few steps per start.
+    pattern: new RegExp(
+      String.raw`\b${DB_SCHEME}(?::\/(?!\/)|:\\{1,2}|:(?![/\\])|\/(?!\/))[^\s:/?#@"'<>\\]{0,256}:(?<secret>(?:(?!${DB_SCHEME})[^\s"]){1,256})@${HOST_FOLLOWS}`,
+      'gi',
+    ),
+    hints: DB_SCHEME_HINTS,
+    accept: notPortOrPath,
+  },
+  {
+    name: 'database-url-no-host',
+    // postgres://user:password with no "@host" (cut, or the host forgotten): after "user:" it is
+    // a password unless it is a port (postgres://db:5432/app).
+    pattern: new RegExp(
+      String.raw`\b${DB_SCHEME}(?::[/\\]{0,3}|[/\\]{1,3})[^\s:/?#@"'<>\\]{1,256}:(?<secret>(?:(?!${DB_SCHEME})[^\s"'@]){1,256})(?=[\s"']|$)`,
+      'gi',
+    ),
+    hints: DB_SCHEME_HINTS,
+    accept: notPortOrPath,
   },
   {
     name: 'authorization-scheme',
@@ -50,8 +100,9 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
   },
   {
     name: 'jwt',
-    // Also JWE (five parts, the key part may be empty) and base64 with its "=" padding kept.
-    pattern: /\beyJ[A-Za-z0-9_=-]{5,}(?:\.[A-Za-z0-9_=-]*){2,4}/g,
+    // Also JWE (five parts, the key part may be empty), base64 with its "=" padding kept, and
+    // the parts on lines of their own (a line break, written or escaped, after a dot).
+    pattern: /\beyJ[A-Za-z0-9_=-]{5,}(?:\.(?:\s{1,4}|(?:\\[rn]){1,2})?[A-Za-z0-9_=-]*){2,4}/g,
     hints: ['eyj'],
   },
   {
