@@ -116,3 +116,17 @@ describe('a URL with the "@" before the host forgotten, or a typed scheme', () =
     }
   });
 });
+
+describe("commander's own messages quote the arguments given", () => {
+  it('a password pasted into an option is not echoed on stderr', async () => {
+    const pasted = await cli(['recent', '--limit', 'postgres://app:QXZJKVWY@db/prod']);
+    expect(pasted.code).toBe(2);
+    expect(pasted.stderr).toContain('is invalid');
+    expect(pasted.stderr).not.toContain('QXZJKVWY');
+    const env = await cli(['recent', '--limit', 'QXZJKVWY'], {
+      env: { POSTGRES_PASSWORD: 'QXZJKVWY' },
+    });
+    expect(env.code).toBe(2);
+    expect(env.stderr).not.toContain('QXZJKVWY');
+  });
+});

@@ -157,6 +157,32 @@ describe('more key terms and shapes', () => {
       expect(maskSecrets(text), text).not.toMatch(/321|482913|QXZJ/);
   });
 
+  it('bytes that are not UTF-8 (msgpack, protobuf, Latin-1) keep no ASCII secret; others kept', () => {
+    const token = 'ghp_QXZJKVWYQXZJKVWYQXZJKVWYQXZJ';
+    const body = Buffer.concat([
+      Buffer.from([0x82, 0xa5, 0xff, 0x00]),
+      Buffer.from(`gh ${token} url postgres://app:QXZJ@db/prod`),
+      Buffer.from([0xc3, 0x28, 0xfe]),
+    ]);
+    for (const value of [
+      { body },
+      { body: new Uint8Array(body) },
+      { body: body.buffer.slice(body.byteOffset, body.byteOffset + body.length) },
+    ]) {
+      const out = JSON.parse(JSON.stringify(sanitizeJson(value))) as { body: { base64: string } };
+      const bytes = Buffer.from(out.body.base64, 'base64');
+      expect(bytes.toString('latin1')).not.toContain('QXZJ');
+      // Every byte around the masked parts is as it was.
+      expect([...bytes.subarray(0, 4)]).toEqual([0x82, 0xa5, 0xff, 0x00]);
+      expect([...bytes.subarray(-3)]).toEqual([0xc3, 0x28, 0xfe]);
+      expect(bytes.toString('latin1')).toContain('ghp_[REDACTED] url postgres://app:[REDACTED]@db');
+    }
+    const plain = Buffer.from([0x00, 0xff, 0x10, 0x20, 0x30, 0x40, 0x50]);
+    expect(sanitizeJson({ plain })).toEqual({
+      plain: { _type: 'Buffer', base64: plain.toString('base64') },
+    });
+  });
+
   it('a JWT split at its dots over lines, written or escaped', () => {
     const parts = ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiJRWFpKIn0', 'QXZJsignatureV4lue'];
     for (const text of [

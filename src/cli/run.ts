@@ -75,14 +75,21 @@ function secretsIn(io: CliIo): string[] {
   return secrets;
 }
 
-/** The same io with every line made safe for a terminal (stored names can hold escape codes). */
+/**
+ * The same io with every line made safe for a terminal (stored names can hold escape codes). What
+ * goes to stderr is also scrubbed of passwords: commander's own messages quote the arguments
+ * given (`argument 'postgres://app:pw@db' is invalid`), and a password pasted into the wrong
+ * place must not be echoed.
+ */
 function terminalSafe(io: CliIo): CliIo {
+  const secrets = secretsIn(io);
+  const scrubbed = (text: string): string => printable(scrubSecrets(text, secrets));
   return {
     ...io,
     out: (text) => io.out(printable(text)),
-    err: (text) => io.err(printable(text)),
+    err: (text) => io.err(scrubbed(text)),
     writeOut: (text) => io.writeOut(printable(text)),
-    writeErr: (text) => io.writeErr(printable(text)),
+    writeErr: (text) => io.writeErr(scrubbed(text)),
   };
 }
 
@@ -97,7 +104,7 @@ export async function runCli(args: readonly string[], rawIo: CliIo): Promise<num
     // Commander has already printed its own message (usage, unknown option, help).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     const failure = describeFailure(error);
-    io.err(`dendrite-history: ${scrubSecrets(failure.message, secretsIn(io))}`);
+    io.err(`dendrite-history: ${failure.message}`);
     return failure.exitCode;
   }
 }

@@ -212,12 +212,15 @@ function walkBinary(obj: ArrayBuffer | ArrayBufferView, state: WalkState): JsonV
 /**
  * Bytes that are UTF-8 text (a file read without an encoding, an HTTP body, an `.env`) are masked
  * like any string before they are encoded: base64 hides a secret from a search, not from a reader.
+ * Other bytes (msgpack, protobuf, a Latin-1 file) are read one byte per character (Latin-1), so an
+ * ASCII secret inside them is masked too and every other byte comes back as it was.
  */
 function maskedBytes(bytes: Buffer, state: WalkState): Buffer {
-  if (state.masker === undefined || bytes.length < 6 || !isUtf8(bytes)) return bytes;
-  const text = bytes.toString('utf8');
+  if (state.masker === undefined || bytes.length < 6) return bytes;
+  const encoding = isUtf8(bytes) ? 'utf8' : 'latin1';
+  const text = bytes.toString(encoding);
   const masked = maskString(text, state);
-  return masked === text ? bytes : Buffer.from(masked, 'utf8');
+  return masked === text ? bytes : Buffer.from(masked, encoding);
 }
 
 function mapKey(k: unknown, state: WalkState, depth: number): string {
