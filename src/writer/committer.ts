@@ -33,6 +33,11 @@ class TooSlow extends Error {}
 export class Committer {
   constructor(private readonly o: CommitterOptions) {}
 
+  /** True once close()'s deadline has passed (never before close()). */
+  pastDeadline(): boolean {
+    return this.o.deadline.passed();
+  }
+
   /** Returns false only when the deadline cut the retries short (the caller spools the batch). */
   async commit(entries: Entry[], replay: boolean): Promise<boolean> {
     try {

@@ -1,10 +1,11 @@
 /**
- * The writer's deadline (set by close) and the retry sleep that it cuts short: when the deadline
- * comes, a sleeping retry wakes at once so that close can spool what is left.
+ * The writer's deadline (set by close) and the retry sleeps that it cuts short: when the deadline
+ * comes, every sleeping retry wakes at once (each write lane may be asleep in its own), so that
+ * close can spool what is left.
  */
 export class Deadline {
   at = Infinity;
-  private wakeSleep: (() => void) | undefined;
+  private readonly sleepers = new Set<() => void>();
 
   passed(): boolean {
     return Date.now() >= this.at;
@@ -15,18 +16,18 @@ export class Deadline {
     return new Promise((resolve) => {
       const timer = setTimeout(done, Math.min(ms, Math.max(0, this.at - Date.now())));
       timer.unref();
-      const self = this;
+      const sleepers = this.sleepers;
       function done(): void {
         clearTimeout(timer);
-        if (self.wakeSleep === done) self.wakeSleep = undefined;
+        sleepers.delete(done);
         resolve();
       }
-      this.wakeSleep = done;
+      sleepers.add(done);
     });
   }
 
-  /** Ends the current sleep now. */
+  /** Ends every current sleep now. */
   wake(): void {
-    this.wakeSleep?.();
+    for (const done of [...this.sleepers]) done();
   }
 }

@@ -14,7 +14,7 @@ export interface ReplayOptions {
   report: (error: Error) => void;
   /** Lines quarantined from a replayed file. */
   quarantined: (lines: number) => void;
-  /** Asked before each batch: true to stop and hand the files back. */
+  /** Asked before each batch: true to stop and hand the files back (so is a passed deadline). */
   shouldStop: () => boolean;
 }
 
@@ -70,7 +70,12 @@ export async function replaySpool(o: ReplayOptions): Promise<ReplayOutcome> {
     try {
       for await (const units of o.spool.read(file, o.batchSize)) {
         const entries = units.map((unit) => toEntry(unit));
-        if (o.shouldStop() || !(await o.committer.commit(entries, true))) {
+        // A replay at close reads on while the database answers: the deadline ends it too.
+        if (
+          o.shouldStop() ||
+          o.committer.pastDeadline() ||
+          !(await o.committer.commit(entries, true))
+        ) {
           outcome = 'interrupted';
           break;
         }
