@@ -112,6 +112,8 @@ export class SpoolHandOff {
 
   /** Appends runs to the spool (journaled ones are on disk already). Never throws. */
   async write(entries: Entry[]): Promise<void> {
+    // Nothing to write (a batch whose copy close() spooled already): no new file, no new lock.
+    if (entries.length === 0) return;
     const rows = entryRows(entries);
     this.writing += 1;
     try {
