@@ -2,9 +2,12 @@
 // however it is spent (a replay at close, several retries asleep at once, a wall clock that jumps),
 // and never lose or double-count a row for it. Real PostgreSQL, real files; time is never measured:
 // the wall clock is moved instead.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ExecutionStore } from '../src/index.js';
@@ -17,12 +20,16 @@ import type { HistoryUnit } from '../src/writer/unit.js';
 import { spoolUnit as unit } from './helpers/spool-units.js';
 import { openTestStore } from './helpers/db.js';
 
+const CHILD = path.resolve('dist/test/fixtures/adversary-loss-replay-child.js');
+
 let store: ExecutionStore;
 let url: string;
 let db: pg.Pool;
 let root: string;
 
 beforeAll(async () => {
+  if (!existsSync(CHILD)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
+  if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run \`npm run build\` first`);
   ({ store, url } = await openTestStore());
   db = new pg.Pool({ connectionString: url, max: 1 });
   root = await mkdtemp(path.join(tmpdir(), 'dendrite-adv-deadline-'));
@@ -111,4 +118,38 @@ describe('close() keeps its deadline', () => {
     await Promise.all(sleeps);
     expect(deadline.passed()).toBe(true);
   }, 20_000);
+
+  it('a process awaiting close() stays alive while a replay at close retries a database that went away again', async () => {
+    const dir = newDir();
+    const child = spawn(process.execPath, [CHILD, dir, '1500'], {
+      env: { ...process.env, DENDRITE_CLOSE_URL: url },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const units = Array.from({ length: 30 }, () => unit(1));
+    let report: { spooledRows: number; dropped: number } | undefined;
+    try {
+      for await (const line of createInterface({ input: child.stdout! })) {
+        if (line === 'ready') {
+          await leaveSpooled(dir, units);
+          child.stdin!.end('go\n');
+        } else if (line.startsWith('report ')) report = JSON.parse(line.slice(7)).report;
+      }
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    // Before: the retry's sleep was the only thing left and unref'd: exit 13, no report.
+    expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(report).toBeDefined();
+    expect(report!.dropped).toBe(0);
+    const written = await storedExecutions(units);
+    expect(written).toBeLessThan(30);
+    expect(report!.spooledRows).toBeGreaterThanOrEqual(60 - written * 2);
+    const next = newWriter(dir);
+    expect((await next.flush({ timeoutMs: 20_000 })).complete).toBe(true);
+    await next.close({ timeoutMs: 5_000 });
+    expect(await storedExecutions(units)).toBe(30);
+  });
 });

@@ -11,11 +11,16 @@ export class Deadline {
     return Date.now() >= this.at;
   }
 
-  /** Sleeps `ms`, never past the deadline. */
+  /**
+   * Sleeps `ms`, never past the deadline. Before close() the timer does not keep the process
+   * alive; once a deadline is set it does: a caller awaiting close() may have nothing else left
+   * on its event loop (a replay at close retrying a database that went away again), and the
+   * process would exit with close() unsettled. The sleep ends by the deadline, so that is bounded.
+   */
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, Math.min(ms, Math.max(0, this.at - Date.now())));
-      timer.unref();
+      if (this.at === Infinity) timer.unref();
       const sleepers = this.sleepers;
       function done(): void {
         clearTimeout(timer);
