@@ -3,7 +3,7 @@
 // child processes for crashes; a stopped proxy stands for a database that is away.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,6 +17,7 @@ import {
 import { portsOf } from '../src/schema/ports.js';
 import { BatchWriter } from '../src/writer/batch-writer.js';
 import { Spool } from '../src/writer/spool.js';
+import { nodeSpoolIo, type SpoolIo } from '../src/writer/spool-io.js';
 import { SpoolTarget, serverKey } from '../src/writer/spool-target.js';
 import type { HistoryUnit } from '../src/writer/unit.js';
 import { spoolUnit as unit } from './helpers/spool-units.js';
@@ -230,5 +231,45 @@ describe('a spool folder that cannot be made again', () => {
     expect(closed.dropped).toBe(12);
     expect(stats.spoolErrors).toBeGreaterThan(0);
     expect(errors.filter((e) => e.code === 'SPOOL_WRITE').reduce((n, e) => n + e.rows, 0)).toBe(12);
+  });
+});
+
+describe('rejected.jsonl after a torn append', () => {
+  /** A disk that fills up once: the first write stores 10 bytes, the next fails with ENOSPC. */
+  function fullOnce(): SpoolIo {
+    let writes = 0;
+    return {
+      openAppendSync: nodeSpoolIo.openAppendSync,
+      async openAppend(p) {
+        const file = await nodeSpoolIo.openAppend(p);
+        return {
+          ...file,
+          async write(buffer, offset, length) {
+            writes += 1;
+            if (writes === 2)
+              throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+            return file.write(buffer, offset, writes === 1 ? Math.min(10, length) : length);
+          },
+        };
+      },
+    };
+  }
+
+  it('a run kept after a torn record is on a line of its own, readable', async () => {
+    const dir = newDir();
+    const spool = new Spool(dir, fullOnce());
+    const lost = unit(1);
+    const kept = unit(2);
+    await expect(spool.reject([lost])).rejects.toThrow(/short write/);
+    await spool.reject([kept]);
+    const lines = (await readFile(path.join(dir, 'rejected.jsonl'), 'utf8')).split('\n');
+    const parsed = lines.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as HistoryUnit];
+      } catch {
+        return [];
+      }
+    });
+    expect(parsed.map((u) => u.execution.executionId)).toEqual([kept.execution.executionId]);
   });
 });

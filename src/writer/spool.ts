@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Journal, type JournalSegment } from './journal.js';
 import {
@@ -344,9 +344,25 @@ export class Spool {
     await rename(file.path, this.renamedPath(file.path, 'sealed')).catch(() => undefined);
   }
 
+  /**
+   * Opens `rejected.jsonl` for appending, after a newline if it ends in a torn line (an append cut
+   * short by a full disk or a crash): the next record would otherwise be glued to the torn one and
+   * be unreadable too.
+   */
   private async openRejected(): Promise<AppendFile> {
     await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
-    return this.io.openAppend(path.join(this.dir, REJECTED));
+    const file = path.join(this.dir, REJECTED);
+    const handle = await this.io.openAppend(file);
+    try {
+      const size = (await stat(file)).size;
+      const last = Buffer.alloc(1);
+      if (size > 0 && (await handle.read(last, 1, size - 1)) === 1 && last[0] !== 0x0a)
+        await writeFully(handle, Buffer.from('\n'));
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    return handle;
   }
 
   /** Appends runs the database rejected for good to `rejected.jsonl` (kept, never replayed). */
