@@ -10,6 +10,11 @@ export type HistoryErrorCode =
   /** Spool files meant for another database were left in place. */
   | 'SPOOL_FOREIGN'
   | 'DROPPED'
+  /**
+   * A run that outlasted the statement timeout several times on its own was put in the spool,
+   * so the runs behind it go on; it is tried again at the next replay (never dropped).
+   */
+  | 'SET_ASIDE'
   | 'HANDLER'
   /** Part of a payload could not be read (stored as "[Unreadable: …]"); the run was stored. */
   | 'PAYLOAD'
