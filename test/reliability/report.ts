@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/index.js';
 import { formatResult, type ScenarioResult } from './scenarios/common.js';
+import { folderDeleted, poisonRun } from './scenarios/adversary-loss.js';
 import { crashAndReplay } from './scenarios/crash.js';
 import { manyInstances } from './scenarios/instances.js';
 import { longRun } from './scenarios/long-run.js';
@@ -110,6 +111,10 @@ async function main(): Promise<number> {
     await run(() => poisonLine({ url: spoolUrl, runs: quick ? 500 : 5_000 }));
     await run(() => damagedFile({ url: spoolUrl, runs: quick ? 500 : 5_000 }));
     await run(() => diskFull({ url: spoolUrl, runs: quick ? 500 : 2_000 }));
+    await run(() => folderDeleted({ url: spoolUrl, runs: quick ? 2_000 : 20_000, rounds: 5 }));
+    await run(async () =>
+      poisonRun({ url: await migrated('rel_poison'), runs: quick ? 500 : 5_000 }),
+    );
     // Secrets: the CLI's answer to a wrong password, and every line printed above.
     const wrong = new URL(base);
     wrong.password = `${secret}-wrong`;
