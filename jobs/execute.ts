@@ -1,4 +1,4 @@
-import { DendriteError, sqlStateOf } from '../src/errors.js';
+import { DendriteError, isRetryable, sqlStateOf } from '../src/errors.js';
 import type { ExecutionStore } from '../src/store/execution-store.js';
 import { jobRepositoryOf } from '../src/store/internal.js';
 import type { LearningThresholds } from './thresholds.js';
@@ -125,7 +125,41 @@ export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
   }
   clearInterval(heartbeat);
   const durationMs = performance.now() - started;
-  await jobs.finishRun(claim.runId, 'succeeded', summary, null, `record ${job.name} result`);
+  try {
+    await recordSuccess(jobs, claim.runId, job.name, summary);
+  } catch (thrown) {
+    // The job did its work but the row could not say so: never leave it `running` (it would read
+    // as crashed, and nothing would tell why). Recorded failed with the reason, and reported.
+    const error = asError(thrown);
+    reportError(error);
+    await jobs
+      .finishRun(
+        claim.runId,
+        'failed',
+        null,
+        `the job finished but its result could not be recorded: ${describeFailure(error)}`,
+        `record ${job.name} failure`,
+      )
+      .catch(reportError);
+    hooks.failed?.({ ...info, error, durationMs });
+    throw error;
+  }
   hooks.finished?.({ ...info, summary, durationMs });
   return summary;
+}
+
+/** Records a success; a fault the database may not repeat (a reset, a failover) is tried again once. */
+async function recordSuccess(
+  jobs: ReturnType<typeof jobRepositoryOf>,
+  runId: number,
+  jobName: string,
+  summary: JobSummary,
+): Promise<void> {
+  try {
+    await jobs.finishRun(runId, 'succeeded', summary, null, `record ${jobName} result`);
+  } catch (error) {
+    if (!isRetryable(error)) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await jobs.finishRun(runId, 'succeeded', summary, null, `record ${jobName} result`);
+  }
 }

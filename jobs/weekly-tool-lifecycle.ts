@@ -22,7 +22,12 @@ export interface LifecycleSummary {
   refreshed: number;
   /** Found again but not reopened: the user accepted or dismissed them within `settledQuietDays`. */
   quieted: number;
-  /** Open recommendations not found again this run, closed as 'expired'. */
+  /**
+   * Found but already in effect in the tool registry (archive of an archived tool, deprecate of a
+   * deprecated or archived one, promote of a promoted one): not recommended again.
+   */
+  alreadyApplied: number;
+  /** Open recommendations not found again (or already applied) this run, closed as 'expired'. */
   expired: number;
   asOf: string;
 }
@@ -153,10 +158,28 @@ export const weeklyToolLifecycle: JobDefinition = {
         });
     }
 
+    // What the registry already did is not recommended again (an archived tool stays idle: its
+    // "archive" would come back every time the user's answer leaves the quiet period).
+    const states = new Map(
+      (await jobs.registryStates([...new Set(found.map((r) => r.toolName))], context)).map((r) => [
+        r.tool_name as string,
+        { status: r.status as string, promoted: r.promoted === true },
+      ]),
+    );
+    const applies = (rec: LifecycleRecommendation): boolean => {
+      const state = states.get(rec.toolName);
+      if (state === undefined) return true;
+      if (rec.action === 'archive') return state.status !== 'archived';
+      if (rec.action === 'deprecate') return state.status === 'active';
+      if (rec.action === 'promote') return !state.promoted;
+      return true;
+    };
+    const pending = found.filter(applies);
+
     let created = 0;
     let refreshed = 0;
     const stored: LifecycleRecommendation[] = [];
-    for (const rec of found) {
+    for (const rec of pending) {
       const event = await jobs.upsertRecommendation(
         { ...rec, evidenceJson: JSON.stringify(rec.evidence) },
         runId,
@@ -170,12 +193,13 @@ export const weeklyToolLifecycle: JobDefinition = {
       await recommend(event);
     }
     // What was open but not found again no longer applies (the tool recovered, is used again...).
-    const expired = await jobs.expireRecommendations(found, runId, context);
+    const expired = await jobs.expireRecommendations(pending, runId, context);
     const summary: LifecycleSummary = {
       recommendations: stored,
       created,
       refreshed,
-      quieted: found.length - stored.length,
+      quieted: pending.length - stored.length,
+      alreadyApplied: found.length - pending.length,
       expired,
       asOf: now.toISOString(),
     };

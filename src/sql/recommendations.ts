@@ -120,6 +120,14 @@ export function selectLifecycleWindows(
   };
 }
 
+/** Registry status and promoted mark of the given tools (those registered). */
+export function selectRegistryStates(toolNames: readonly string[]): Query {
+  return {
+    text: `SELECT name AS tool_name, status, promoted FROM tools WHERE name = ANY ($1::varchar[])`,
+    values: [toolNames],
+  };
+}
+
 /**
  * Tools idle since before the cutoff: used once and not since (tool_statistics), or generated and
  * validated but never used at all (tool_creation_events).

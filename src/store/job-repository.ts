@@ -12,6 +12,7 @@ import {
   selectGeneratedToolStats,
   selectIdleTools,
   selectLifecycleWindows,
+  selectRegistryStates,
   upsertRecommendation,
 } from '../sql/recommendations.js';
 import { countPrunable, deletePrunableBatch } from '../sql/retention.js';
@@ -175,6 +176,12 @@ export class JobRepository {
       windowStart(now, 2 * weekDays * DAY_MS),
     );
     return (await this.db.run(query, context)).rows;
+  }
+
+  /** The registry's status and promoted mark of these tools (unregistered ones are absent). */
+  async registryStates(toolNames: readonly string[], context: string): Promise<Row[]> {
+    if (toolNames.length === 0) return [];
+    return (await this.db.run(selectRegistryStates(toolNames), context)).rows;
   }
 
   async generatedToolStats(context: string): Promise<Row[]> {
