@@ -90,7 +90,9 @@ export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
     () => {
       jobs.extendLease(claim.runId, options.leaseMs, `heartbeat ${job.name}`).catch(reportError);
     },
-    Math.max(1_000, Math.floor(options.leaseMs / 3)),
+    // Three beats per lease: with the shortest lease (1 s) a beat every second would let the
+    // lease lapse between beats, and another instance sweep a live run as crashed.
+    Math.floor(options.leaseMs / 3),
   );
   heartbeat.unref();
   const started = performance.now();

@@ -57,10 +57,14 @@ export function selectToolReport(since: Date, z: number): Query {
                       WHERE e.tool_name = t.tool_name AND e.created_at >= $1) AS last_used
                FROM t LEFT JOIN l ON l.tool_name = t.tool_name)
            SELECT tool_name, n AS total, s AS successes, p AS success_rate,
+                  -- Exactly 0 at no success and 1 at all successes (as wilsonInterval): the
+                  -- floating-point algebra lands a rounding away from them.
+                  CASE WHEN s = 0 THEN 0 ELSE
                   greatest(0, (p + z * z / (2 * n) - z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)))
-                              / (1 + z * z / n)) AS low,
+                              / (1 + z * z / n)) END AS low,
+                  CASE WHEN s = n THEN 1 ELSE
                   least(1, (p + z * z / (2 * n) + z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)))
-                           / (1 + z * z / n)) AS high,
+                           / (1 + z * z / n)) END AS high,
                   p50, p95, last_used,
                   EXISTS (SELECT 1 FROM tool_creation_events c WHERE c.tool_name = w.tool_name) AS generated
              FROM w
@@ -73,12 +77,17 @@ export function selectToolReport(since: Date, z: number): Query {
  * Executions and failed executions per bucket ('hour' or 'day'), every bucket present, oldest
  * first. Buckets are the session time zone's, as date_trunc makes them; a UTC hour lies inside
  * one of them whenever the zone's offset is whole hours. In a zone offset by a fraction of an hour
- * (India, Nepal, parts of Australia) hours would straddle buckets, so there the rows are counted.
+ * at any time of the window (India, Nepal, parts of Australia, Lord Howe's DST) hours would
+ * straddle buckets, so there the rows are counted.
  */
 export function selectTimeline(since: Date, bucket: 'hour' | 'day'): Query {
   return {
     text: `WITH whole AS (
-             SELECT extract(timezone_minute FROM now()) = 0 AS aligned),
+             -- Whole-hour offsets over the whole window, not only now: a zone can move by half an
+             -- hour (Lord Howe's DST) or have changed its offset; checked once a day of the window.
+             SELECT bool_and(extract(timezone_minute FROM d) = 0) AS aligned
+               FROM (SELECT generate_series(least($1::timestamptz, now()), now(), interval '1 day')
+                     UNION ALL SELECT now()) AS w(d)),
            counts AS (
              SELECT date_trunc($2::text, o.hour) AS bucket, sum(o.total) AS executions,
                     sum(o.rated - o.successes) AS failures

@@ -20,7 +20,13 @@ export function wilsonInterval(successes: number, total: number, z: number = Z_9
   const denom = 1 + z2 / total;
   const centre = (p + z2 / (2 * total)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // At 0% the low end is exactly 0 and at 100% the high end exactly 1 (the algebra says so); in
+  // floating point they land a rounding away (0.9999999999999999 for 10 of 10), enough for a
+  // perfect tool to read as "below a threshold of 1".
+  return [
+    successes === 0 ? 0 : Math.max(0, centre - half),
+    successes === total ? 1 : Math.min(1, centre + half),
+  ];
 }
 
 export function wilsonLowerBound(successes: number, total: number, z: number = Z_95): number {
@@ -33,10 +39,11 @@ export function wilsonUpperBound(successes: number, total: number, z: number = Z
 
 /**
  * The same lower bound as a SQL expression over numeric expressions `s` (successes) and `n`
- * (trials), for ORDER BY inside one query. `z` is passed as a parameter placeholder.
+ * (trials), for ORDER BY inside one query. `z` is passed as a parameter placeholder. No successes
+ * is exactly 0, as in wilsonInterval.
  */
 export function wilsonLowerBoundSql(s: string, n: string, z: string): string {
-  return `CASE WHEN (${n}) > 0 THEN
+  return `CASE WHEN (${s}) <= 0 THEN 0 WHEN (${n}) > 0 THEN
     (((${s}) / (${n}) + ${z} * ${z} / (2 * (${n})))
       - ${z} * sqrt(greatest(((${s}) / (${n})) * (1 - (${s}) / (${n})), 0) / (${n}) + ${z} * ${z} / (4 * (${n}) * (${n}))))
     / (1 + ${z} * ${z} / (${n})) ELSE 0 END`;
