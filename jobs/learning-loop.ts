@@ -179,7 +179,10 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
         name,
         noOverlap: true,
         distributed: true,
-        runCoordinator: this.coordinator,
+        runCoordinator: {
+          shouldRun: (key: string) => this.track(this.claim(key)),
+          onComplete: (key: string) => this.coordinator.onComplete(key),
+        },
         distributedLease: this.leaseMs,
         timezone,
         logger: options.logger ?? SILENT,
@@ -253,6 +256,23 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
       () => this.inFlight.delete(promise),
     );
     return promise;
+  }
+
+  /**
+   * Claims a fire for this instance, unless the loop is stopping: a claim that was on its way when
+   * stop() came is finished at once (recorded failed, never left running) instead of starting a
+   * run stop() no longer waits for, on a store the caller may be closing.
+   */
+  private async claim(key: string): Promise<boolean> {
+    if (this.stopping !== undefined) {
+      this.coordinator.refuse(key, 'stopped');
+      return false;
+    }
+    const allowed = await this.coordinator.shouldRun(key);
+    if (!allowed || this.stopping === undefined) return allowed;
+    await this.coordinator.onComplete(key, 'the learning loop stopped before the run started');
+    this.coordinator.refuse(key, 'stopped');
+    return false;
   }
 
   /** The node-cron task body: never throws (node-cron would only log it). */

@@ -73,16 +73,15 @@ export class PostgresRunCoordinator implements RunCoordinator {
     return claim;
   }
 
+  /** Records why this instance did not run the key (read once by `refusal`). */
+  refuse(key: string, reason: string): void {
+    this.refusals.set(key, reason);
+  }
+
   /** A claim the task never took (it did not start): record it rather than leave it running. */
-  async onComplete(key: string): Promise<void> {
+  async onComplete(key: string, why = 'claimed but the task did not start'): Promise<void> {
     const claim = this.take(key);
     if (claim === undefined) return;
-    await jobRepositoryOf(this.store).finishRun(
-      claim.runId,
-      'failed',
-      null,
-      'claimed but the task did not start',
-      'job_runs',
-    );
+    await jobRepositoryOf(this.store).finishRun(claim.runId, 'failed', null, why, 'job_runs');
   }
 }
