@@ -183,6 +183,23 @@ describe('more key terms and shapes', () => {
     });
   });
 
+  it('as a query parameter, a bare key is an API key and code an authorization code', () => {
+    for (const text of [
+      'GET https://maps.example.com/api/geocode?address=x&key=QXZJkeyV4lue',
+      'https://app.example.com/callback?code=QXZJcodeV4lue&state=xyz',
+      'a=1&key=QXZJkeyV4lue&b=2',
+      '/login?next=%2Fcb%3Fcode%3DQXZJcodeV4lue',
+    ])
+      expect(maskSecrets(text), text).not.toContain('QXZJ');
+    expect(bothWays({ q: new URLSearchParams('key=QXZJ1&code=QXZJ2&keyword=kw') })).not.toContain(
+      'QXZJ',
+    );
+    // Elsewhere they stay plain.
+    for (const text of ['code=200 ok', 'status code: 404', 'key: ctrl+k', '?keyword=abc&key_id=3'])
+      expect(maskSecrets(text)).toBe(text);
+    expect(sanitizeJson({ key: 'ctrl+k', code: 'E42' })).toEqual({ key: 'ctrl+k', code: 'E42' });
+  });
+
   it('a JWT split at its dots over lines, written or escaped', () => {
     const parts = ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiJRWFpKIn0', 'QXZJsignatureV4lue'];
     for (const text of [

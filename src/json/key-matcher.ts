@@ -260,3 +260,13 @@ const NUMERIC_TEXT = /^\s*[-+]?\d[\d_,.]{0,30}%?\s*$/;
 export function isNumericText(value: string): boolean {
   return value.length <= 34 && NUMERIC_TEXT.test(value);
 }
+
+/**
+ * In a query string, `key` is an API key (`?key=AIza…`, as Google's APIs take it) and `code` an
+ * OAuth authorization code (`?code=…&state=…`): judged as those there, while a bare `key` or
+ * `code` elsewhere stays plain. Returns the name to judge the parameter by.
+ */
+export function queryKeyMeaning(name: string): string {
+  const lower = name.toLowerCase();
+  return lower === 'key' ? 'api_key' : lower === 'code' ? 'auth_code' : name;
+}

@@ -5,7 +5,7 @@
  * check of literal hints first, so most strings cost a single scan; every pattern is linear.
  */
 import { REDACTED } from './json-value.js';
-import { isNumericText, type KeyVerdict } from './key-matcher.js';
+import { isNumericText, queryKeyMeaning, type KeyVerdict } from './key-matcher.js';
 import { HintScanner, foldFullWidth } from './hint-scanner.js';
 import { BUILT_IN_PATTERNS, type ValuePattern } from './value-patterns.js';
 import { MAX_VALUE, isKeyChar, valueAfter, wordsBefore } from './assignment-text.js';
@@ -90,6 +90,8 @@ const KEY_HINTS = [
   'unlock',
   'hook',
   'material',
+  // Judged only as a query parameter (?key=, &code=): see queryKeyMeaning.
+  'code',
 ];
 
 const NOT_A_VALUE = new Set(['', 'true', 'false', 'null', 'undefined', 'none', 'nil', REDACTED]);
@@ -229,7 +231,8 @@ export class ValueMasker {
       // every plain key would cost up to MAX_VALUE per hint, "url:url:url:…" quadratic.)
       if (valueAfter(text, start, end, 1) === undefined) continue;
       const key = text.slice(start, end).replace(/^[-.]+/, '');
-      let verdict = this.classify!(key);
+      const judged = inQuery(text, start) ? queryKeyMeaning(key) : key;
+      let verdict = this.classify!(judged);
       if (verdict === 'plain') {
         // "Secret Access Key: …", "api key = …", "seed phrase: …": a key written as words.
         const from = wordsBefore(text, start);
@@ -244,12 +247,23 @@ export class ValueMasker {
         value = valueAfter(text, start, end, Infinity) ?? value;
       const written = text.slice(value.from, value.to);
       if (NOT_A_VALUE.has(written.toLowerCase()) || NOT_A_VALUE.has(written)) continue;
+      // A bare ?key= / &code= is a credential only when long enough to be one (`?code=1` is not).
+      if (judged !== key && written.length < 8) continue;
       // A counter keeps its numbers (`max_tokens=1024`, `"tokenUsage": {...}`).
       if (verdict === 'counter' && (value.nested || isNumericText(written))) continue;
       ranges.push(value.from, value.to);
       after = Math.max(end, value.to);
     }
   }
+}
+
+/** A parameter of a query string or form body starts at `start`: after "?" or "&" (or "%3F", "%26"). */
+function inQuery(text: string, start: number): boolean {
+  const c = text.charCodeAt(start - 1);
+  if (c === 63 || c === 38) return true;
+  if (start < 3 || text.charCodeAt(start - 3) !== 37) return false;
+  const code = text.slice(start - 2, start).toUpperCase();
+  return code === '3F' || code === '26';
 }
 
 /** Replaces each [start, end) range (overlapping ones merged) by "[REDACTED]". */

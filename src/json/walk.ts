@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { REDACTED, type JsonObject, type JsonValue } from './json-value.js';
-import { isNumericText } from './key-matcher.js';
+import { isNumericText, queryKeyMeaning } from './key-matcher.js';
 import { decide, type Redactor } from './key-redaction.js';
 import {
   describeThrown,
@@ -157,11 +157,9 @@ function walkObject(obj: object, state: WalkState, depth: number): JsonValue | u
   if (obj instanceof Set) return walkArray([...obj], state, depth);
   if (obj instanceof Map) return walkEntries(obj, state, depth);
   const tag = Object.prototype.toString.call(obj);
-  if (
-    tag === '[object Headers]' ||
-    tag === '[object URLSearchParams]' ||
-    tag === '[object FormData]'
-  )
+  if (tag === '[object URLSearchParams]')
+    return walkEntries(obj as Iterable<[unknown, unknown]>, state, depth, true);
+  if (tag === '[object Headers]' || tag === '[object FormData]')
     return walkEntries(obj as Iterable<[unknown, unknown]>, state, depth);
   const out: JsonObject = {};
   if (obj instanceof Error) {
@@ -239,12 +237,14 @@ function walkEntries(
   entries: Iterable<[unknown, unknown]>,
   state: WalkState,
   depth: number,
+  query = false,
 ): JsonObject {
   const out: JsonObject = {};
   try {
     for (const [k, v] of entries) {
       if (state.budget.stopped) break;
-      putEntry(out, mapKey(k, state, depth), () => v, state, depth);
+      const key = mapKey(k, state, depth);
+      putEntry(out, key, () => v, state, depth, query ? queryKeyMeaning(key) : key);
     }
   } catch (error) {
     out['[Unreadable]'] = unreadable(state, error);
