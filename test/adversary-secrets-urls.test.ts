@@ -81,10 +81,12 @@ describe('a URL with the "@" before the host forgotten, or a typed scheme', () =
         // With the host's "@" forgotten, a password's last "@" is the host's: what follows it is
         // a valid host to every reader (app:QXZJ@KVWYhost), so only the pieces before it count.
         const last = typo < 3 ? password.text.lastIndexOf('@') : -1;
+        // A piece that also occurs in that host part is shown as the host, not as a password.
+        const host = last < 0 ? '' : password.text.slice(last);
         const pieces =
           last < 0
             ? password.pieces
-            : password.pieces.filter((p) => password.text.indexOf(p) < last);
+            : password.pieces.filter((p) => password.text.indexOf(p) < last && !host.includes(p));
         for (const env of [{ DATABASE_URL: url }, { POSTGRES_READ_URL: url }])
           expect(
             shown(
