@@ -12,9 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ExecutionStore,
   attachExecutionHistory,
+  buildReport,
   createJsonSanitizer,
   maskSecrets,
   newId,
+  renderReportHtml,
   sanitizeJson,
 } from '../src/index.js';
 import { sanitizeJsonText } from '../src/json/json-text.js';
@@ -132,6 +134,17 @@ describe('a secret term with "number" after it names the secret, not a count', (
 });
 
 describe('more key terms and shapes', () => {
+  it("a cloud's storage key is an account key; structural keys stay", () => {
+    const out = bothWays({
+      AZURE_STORAGE_KEY: 'QXZJ1',
+      azureStorageKey: 'QXZJ2',
+      aws_s3_key: 'QXZJ3',
+    });
+    expect(out).not.toContain('QXZJ');
+    const kept = { cache_key: 'a', storage_key: 'b', app_cache_key: 'c', s3_object_key: 'd' };
+    expect(sanitizeJson(kept)).toEqual(kept);
+  });
+
   it('security/SMS/access codes, webhooks and key material are redacted', () => {
     const value = {
       security_code: 321,
@@ -252,6 +265,18 @@ describe('stored rows (PostgreSQL)', () => {
     );
     const text = rows.rows.map((r: { t: string }) => r.t).join('\n');
     expect(rows.rows.length).toBe(3);
+    // The dashboard over such rows: a tool name with a bidi override or an escape sequence is
+    // shown as \uXXXX, in the page and in its data, as the CLI shows it.
+    const spoof = newId();
+    await store.storeExecution({ executionId: spoof, goalText: 'g', success: true });
+    await store.storeToolExecution({
+      executionId: spoof,
+      toolName: 'report\u202eexe.txt\u001b[2J\u009b31m',
+      success: true,
+    });
+    const html = renderReportHtml(await buildReport(store, { days: 1 }));
+    expect(html).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(html).toContain('report\\u202eexe.txt\\u001b[2J\\u009b31m');
     expect(text).not.toMatch(/QXZJ|KV#WY|4111|4921|482913/);
     expect(text).toContain('postgres://app:[REDACTED]@db.internal:5432/prod');
   });

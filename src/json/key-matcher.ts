@@ -82,6 +82,9 @@ const STRUCTURAL_KEYS = new Set(
 `),
 );
 
+/** Clouds whose "<service> key" is an account key rather than a structural one. */
+const CLOUD_WORDS = new Set(words('azure aws gcp gcs google firebase cloudflare oci ibm'));
+
 /**
  * Last words that make a secret-named key describe the secret rather than hold it (`token_type`,
  * `authMethod`, `password_policy`, `secretName`): the value is kept (still value-masked).
@@ -226,7 +229,13 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
   for (const fragment of SECRET_FRAGMENTS) if (hasFragment(joined, fragment)) hit(fragment);
   let end = words.length;
   while (end > 1 && (QUALIFIER_WORDS.has(words[end - 1]!) || /^\d+$/.test(words[end - 1]!))) end--;
-  if (words[end - 1] === 'key' && end >= 2 && !STRUCTURAL_KEYS.has(words[end - 2]!)) hit('key');
+  if (
+    words[end - 1] === 'key' &&
+    end >= 2 &&
+    // A cloud's storage or S3 key (AZURE_STORAGE_KEY, aws_s3_key) is an account key.
+    (!STRUCTURAL_KEYS.has(words[end - 2]!) || (end >= 3 && CLOUD_WORDS.has(words[end - 3]!)))
+  )
+    hit('key');
   // A webhook (slack_webhook, discordWebhook) is a URL whose holder can post; webhook_events is not.
   if (words[end - 1] === 'webhook') hit('webhook');
   for (const term of extra) if (matchesTerm(words, joined, term)) hit('user');
