@@ -13,6 +13,9 @@ const DAY = 86_400_000;
 let store: ExecutionStore;
 const since = new Date(Date.now() - 400 * DAY);
 const pyongyang = new Date('2017-01-01T00:00:00Z');
+// Hour buckets over the last 60 days: across the last DST change of each zone (Lord Howe and
+// Berlin in October, New York in November; the machine date here is late November).
+const recent = new Date(Date.now() - 60 * DAY);
 
 beforeAll(async () => {
   ({ store } = await openTestStore());
@@ -46,31 +49,40 @@ async function inZone<T>(timeZone: string, fn: (client: pg.PoolClient) => Promis
 
 describe('report timeline buckets in every kind of time zone', () => {
   it.each([
-    ['Australia/Lord_Howe', since],
-    ['Asia/Pyongyang', pyongyang],
-    ['Asia/Kathmandu', since],
-    ['America/St_Johns', since],
-    ['Asia/Kolkata', since],
-    ['Europe/Berlin', since],
-    ['UTC', since],
-  ] as const)('%s: day buckets equal a scan of the rows', async (timeZone, since) => {
-    const [timeline, scan] = await inZone(timeZone, async (client) => {
-      const q = selectTimeline(since, 'day');
-      const timeline = (await client.query(q.text, q.values)).rows.filter(
-        (r) => Number(r.executions) > 0,
-      );
-      const scan = (
-        await client.query(
-          `SELECT date_trunc('day', created_at) AS bucket, count(*)::bigint AS executions,
+    ['Australia/Lord_Howe', since, 'day'],
+    ['Asia/Pyongyang', pyongyang, 'day'],
+    ['Asia/Kathmandu', since, 'day'],
+    ['America/St_Johns', since, 'day'],
+    ['Asia/Kolkata', since, 'day'],
+    ['Europe/Berlin', since, 'day'],
+    ['UTC', since, 'day'],
+    ['Europe/Berlin', recent, 'hour'],
+    ['America/New_York', recent, 'hour'],
+    ['Australia/Lord_Howe', recent, 'hour'],
+    ['Asia/Kathmandu', recent, 'hour'],
+  ] as const)(
+    '%s since %s: %s buckets equal a scan of the rows',
+    async (timeZone, since, bucket = 'day') => {
+      const [timeline, scan] = await inZone(timeZone, async (client) => {
+        const q = selectTimeline(since, bucket);
+        const timeline = (await client.query(q.text, q.values)).rows.filter(
+          (r) => Number(r.executions) > 0,
+        );
+        const scan = (
+          await client.query(
+            `SELECT date_trunc($2::text, created_at) AS bucket, count(*)::bigint AS executions,
                   count(*) FILTER (WHERE success IS FALSE)::bigint AS failures
              FROM executions WHERE created_at >= $1 GROUP BY 1 ORDER BY 1`,
-          [since],
-        )
-      ).rows;
-      return [timeline, scan];
-    });
-    const plain = (rows: Record<string, unknown>[]): string[] =>
-      rows.map((r) => `${new Date(r.bucket as Date).toISOString()} ${r.executions} ${r.failures}`);
-    expect(plain(timeline)).toEqual(plain(scan));
-  });
+            [since, bucket],
+          )
+        ).rows;
+        return [timeline, scan];
+      });
+      const plain = (rows: Record<string, unknown>[]): string[] =>
+        rows.map(
+          (r) => `${new Date(r.bucket as Date).toISOString()} ${r.executions} ${r.failures}`,
+        );
+      expect(plain(timeline)).toEqual(plain(scan));
+    },
+  );
 });
