@@ -100,8 +100,15 @@ export function selectTimeline(since: Date, bucket: 'hour' | 'day'): Query {
               WHERE NOT whole.aligned AND e.created_at >= $1
               GROUP BY 1)
            SELECT s.bucket, coalesce(c.executions, 0)::bigint AS executions, coalesce(c.failures, 0)::bigint AS failures
-             FROM generate_series(date_trunc($2::text, $1::timestamptz), date_trunc($2::text, now()),
-                                  ('1 ' || $2::text)::interval) AS s(bucket)
+             -- Every bucket of the window: hours stepped by a quarter hour and truncated, since
+             -- a zone whose offset moves by half an hour (Lord Howe) moves its hour starts too;
+             -- days stepped by calendar days (local midnight to local midnight across DST).
+             FROM (SELECT date_trunc($2::text, g) AS bucket
+                     FROM generate_series(date_trunc($2::text, $1::timestamptz), now(),
+                                          CASE WHEN $2::text = 'hour' THEN interval '15 minutes'
+                                               ELSE interval '1 day' END) AS g
+                   UNION
+                   SELECT date_trunc($2::text, now())) AS s
              LEFT JOIN counts c USING (bucket)
             ORDER BY s.bucket`,
     values: [since, bucket],
