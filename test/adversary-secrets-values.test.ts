@@ -118,6 +118,25 @@ describe('a secret term with "number" after it names the secret, not a count', (
     );
   });
 
+  it('usage counters spelled tokensIn/outTokens/token_estimate and rate-limit headers stay readable', () => {
+    const usage = {
+      tokensIn: 120,
+      tokens_out: '1,024',
+      outTokens: 48,
+      token_estimate: 300,
+      'x-ratelimit-remaining-tokens': 149_000,
+      'x-ratelimit-limit-tokens': '150000',
+    };
+    expect(sanitizeJson(usage)).toEqual(usage);
+    expect(JSON.parse(sanitizeJsonText(usage, sanitizer))).toEqual(usage);
+    const text = 'x-ratelimit-remaining-tokens: 149000, tokensIn=120 "outTokens": 48';
+    expect(maskSecrets(text)).toBe(text);
+    // Strings in them, and the credentials next to them, are still secret.
+    expect(bothWays({ tokensIn: 'QXZJ', 'x-auth-token': 'QXZJ', x_token: 'QXZJ' })).not.toContain(
+      'QXZJ',
+    );
+  });
+
   it('counts stay readable: number before the term, and count words after it', () => {
     const counts = {
       num_passwords: 3,

@@ -126,7 +126,7 @@ const TOKEN_USAGE_WORDS = new Set([
   generated billed consumed audio text image accepted rejected prediction read
   creation tool response embedding detail details n time ms first last latency second
   seconds sec speed throughput ttft position pos index idx offset logprob logprobs top
-  probability prob probs
+  probability prob probs in out estimate estimates ratelimit remain
 `),
 ]);
 
@@ -245,10 +245,17 @@ export function classifyKey(key: string, extra: readonly KeyTerm[] = []): KeyVer
     // "id token" is OpenID Connect's credential; "token id(s)" number or name tokens.
     const token = words.indexOf('token');
     const idAfter = token >= 0 && words.indexOf('id', token + 1) > token;
-    if (words.some((w, i) => TOKEN_CREDENTIAL_WORDS.has(w) && !(w === 'id' && i > token)))
+    // "x" is a header prefix: x-auth-token is a credential, x-ratelimit-remaining-tokens a count.
+    const usage = words.some((w) => TOKEN_USAGE_WORDS.has(w));
+    if (
+      words.some(
+        (w, i) =>
+          TOKEN_CREDENTIAL_WORDS.has(w) && !(w === 'id' && i > token) && !(w === 'x' && usage),
+      )
+    )
       return 'secret';
     if (idAfter) return 'counter';
-    if (words.some((w) => TOKEN_USAGE_WORDS.has(w))) return 'counter';
+    if (usage) return 'counter';
     // The bare plural counts ("tokens": 812); "token", "userTokens" name credentials.
     return raw.length === 1 && raw[0] === 'tokens' ? 'counter' : 'secret';
   }
