@@ -232,6 +232,17 @@ describe('more key terms and shapes', () => {
     expect(sanitizeJson({ key: 'ctrl+k', code: 'E42' })).toEqual({ key: 'ctrl+k', code: 'E42' });
   });
 
+  it('a filled-in password field in HTML, attributes in any order', () => {
+    for (const html of [
+      '<form><input type="password" name="pw" value="QXZJpw1"></form>',
+      "<input value='QXZJpw2' autocomplete=off type=password>",
+      '<INPUT TYPE=PASSWORD VALUE=QXZJpw3>',
+    ])
+      expect(maskSecrets(html), html).not.toContain('QXZJ');
+    const kept = '<input type="text" value="bob"><input type="password" name="p">';
+    expect(maskSecrets(kept)).toBe(kept);
+  });
+
   it('a JWT split at its dots over lines, written or escaped', () => {
     const parts = ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiJRWFpKIn0', 'QXZJsignatureV4lue'];
     for (const text of [

@@ -212,6 +212,14 @@ export const BUILT_IN_PATTERNS: readonly ValuePattern[] = [
     hints: ['-u', '--user', '--proxy-user'],
   },
   {
+    name: 'html-password-input',
+    // A page or DOM snapshot with a filled-in password field (a browser agent's tool result):
+    // <input type="password" value="…">, the attributes in any order. "<" ends a scan.
+    pattern:
+      /<input\b(?=[^<>]{0,512}?\btype\s{0,4}=\s{0,4}["']?password\b)[^<>]{0,512}?\bvalue\s{0,4}=\s{0,4}["']?(?<secret>[^"'\s>]{1,256})/gi,
+    hints: ['<input'],
+  },
+  {
     name: 'sql-identified-by',
     // MySQL's CREATE USER … IDENTIFIED BY '…' (`PASSWORD '…'` is read as a key and its value).
     pattern:
