@@ -25,6 +25,7 @@ function accountIds(name: string): { uid: number; gid: number } | undefined {
  */
 export async function ensureParentFolder(dataDir: string): Promise<void> {
   const parent = path.dirname(dataDir);
+  const missing: string[] = [];
   for (let dir = parent; ; dir = path.dirname(dir)) {
     const info = await stat(dir).catch(() => undefined);
     if (info !== undefined) {
@@ -34,9 +35,18 @@ export async function ensureParentFolder(dataDir: string): Promise<void> {
         );
       break;
     }
+    missing.unshift(dir);
     if (path.dirname(dir) === dir) break;
   }
-  await mkdir(parent, { recursive: true, mode: 0o700 });
+  // One level at a time: Node's recursive mkdir never settles where mkdir fails with ENOENT
+  // under an existing folder (/proc/x), and a folder that cannot be made is said plainly.
+  for (const dir of [...missing, dataDir])
+    await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST')
+        throw new ConfigError(
+          `embedded PostgreSQL cannot create its data folder ${dir} (${error.code ?? 'error'}); give it a folder path this user can write`,
+        );
+    });
   const data = await stat(dataDir).catch(() => undefined);
   if (data !== undefined && !data.isDirectory())
     throw new ConfigError(`embedded PostgreSQL's data folder ${dataDir} is not a folder`);
