@@ -18,6 +18,7 @@ import { portsOf } from '../src/schema/ports.js';
 import { BatchWriter } from '../src/writer/batch-writer.js';
 import { Spool } from '../src/writer/spool.js';
 import { nodeSpoolIo, type SpoolIo } from '../src/writer/spool-io.js';
+import { PIECE_CHARS } from '../src/writer/spool-lines.js';
 import { SpoolTarget, serverKey } from '../src/writer/spool-target.js';
 import type { HistoryUnit } from '../src/writer/unit.js';
 import { spoolUnit as unit } from './helpers/spool-units.js';
@@ -271,5 +272,30 @@ describe('rejected.jsonl after a torn append', () => {
       }
     });
     expect(parsed.map((u) => u.execution.executionId)).toEqual([kept.execution.executionId]);
+  });
+});
+
+describe('a run too big for one spool line', () => {
+  it('is spooled as several lines a reader can take back, and replays whole', async () => {
+    const dir = newDir();
+    const spool = new Spool(dir);
+    const target = new SpoolTarget('cunused');
+    target.confirm(await targetKey());
+    spool.setTarget(target);
+    // 40 tool runs of 1 MiB each: one line of 40 MiB before, more than a piece (16 MiB) now.
+    const big = unit(40);
+    const result = JSON.stringify({ text: 'x'.repeat(1024 * 1024) });
+    for (const t of big.tools) t.result = result;
+    const small = [unit(1), unit(0)];
+    await spool.appendBatch([small[0]!, big, small[1]!]);
+    await spool.sealSpill();
+    await spool.release();
+    const files = (await readdir(dir)).filter((n) => n.endsWith('.jsonl'));
+    const lines = (await readFile(path.join(dir, files[0]!), 'utf8')).split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(PIECE_CHARS);
+    const { stats, closed } = await replayWith(store, dir);
+    expect(stats.quarantined).toBe(0);
+    expect(closed.spooledRows).toBe(0);
+    expect(await stored([big, ...small])).toEqual({ executions: 3, tools: 41 });
   });
 });

@@ -6,7 +6,8 @@ import {
   type SpoolIo,
   type SyncAppendFile,
 } from './spool-io.js';
-import { serializeUnit, type HistoryUnit } from './unit.js';
+import { spoolPieces } from './spool-lines.js';
+import type { HistoryUnit } from './unit.js';
 
 /** A sync-durability journal segment is rotated past this size. */
 const JOURNAL_ROTATE_BYTES = 4 * 1024 * 1024;
@@ -63,9 +64,12 @@ export class Journal {
       };
       this.current = seg;
     }
-    const line = Buffer.from(serializeUnit(unit));
+    let written = 0;
     try {
-      writeFullySync(seg.file, line);
+      for (const piece of spoolPieces([unit])) {
+        writeFullySync(seg.file, piece);
+        written += piece.length;
+      }
       seg.file.sync();
     } catch (error) {
       // Cut the torn bytes so the next run does not follow half a line; if even that fails,
@@ -77,7 +81,7 @@ export class Journal {
       }
       throw error;
     }
-    seg.bytes += line.length;
+    seg.bytes += written;
     try {
       this.keepReachable(seg);
     } catch (error) {

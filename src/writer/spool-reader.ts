@@ -13,7 +13,10 @@ import { parseUnit, unitRows, type HistoryUnit } from './unit.js';
  */
 
 const CHUNK_BYTES = 64 * 1024;
-/** A "line" longer than this is damage, not a run (the writer never writes one that long). */
+/**
+ * A "line" longer than this is damage, not a run: the writer cuts a run's tool runs over several
+ * lines of about PIECE_CHARS (spool-lines.ts); only a single tool run of over 256 MiB is longer.
+ */
 const MAX_LINE_BYTES = 256 * 1024 * 1024;
 /** Damaged bytes are copied to the quarantine in pieces of this size (base64). */
 const QUARANTINE_PIECE = 768 * 1024;

@@ -23,7 +23,8 @@ import {
 import { OwnerJudge, OwnerLock } from './spool-owner.js';
 import { copyRegions, countRows, readUnits, regionLines, type BadRegion } from './spool-reader.js';
 import { SpoolTarget } from './spool-target.js';
-import { serializeUnit, unitRows, type HistoryUnit } from './unit.js';
+import { spoolPieces } from './spool-lines.js';
+import { unitRows, type HistoryUnit } from './unit.js';
 
 export type { JournalSegment } from './journal.js';
 
@@ -144,22 +145,21 @@ export class Spool {
         this.spill = { file: await this.io.openAppend(file), path: file, stem, bytes: 0 };
       }
       const spill = this.spill;
-      let text = '';
       let rows = 0;
-      for (const unit of units) {
-        text += serializeUnit(unit);
-        rows += unitRows(unit);
-      }
-      const bytes = Buffer.from(text);
+      for (const unit of units) rows += unitRows(unit);
+      let written = 0;
       try {
-        await writeFully(spill.file, bytes);
+        for (const piece of spoolPieces(units)) {
+          await writeFully(spill.file, piece);
+          written += piece.length;
+        }
         await spill.file.sync();
       } catch (error) {
         await spill.file.truncate(spill.bytes).catch(() => undefined);
         await this.sealSpillNow();
         throw error;
       }
-      spill.bytes += bytes.length;
+      spill.bytes += written;
       this.ownRows.set(spill.stem, (this.ownRows.get(spill.stem) ?? 0) + rows);
       await this.keepReachable(spill);
     };
@@ -369,7 +369,7 @@ export class Spool {
   async reject(units: readonly HistoryUnit[]): Promise<string> {
     const handle = await this.openRejected();
     try {
-      await writeFully(handle, Buffer.from(units.map(serializeUnit).join('')));
+      for (const piece of spoolPieces(units)) await writeFully(handle, piece);
       await handle.sync();
     } finally {
       await handle.close();
