@@ -21,6 +21,7 @@ import { spoolUnit as unit } from './helpers/spool-units.js';
 import { openTestStore } from './helpers/db.js';
 
 const CHILD = path.resolve('dist/test/fixtures/adversary-loss-replay-child.js');
+const CLOCK_CHILD = path.resolve('dist/test/fixtures/adversary-loss-clock-child.js');
 
 let store: ExecutionStore;
 let url: string;
@@ -28,7 +29,8 @@ let db: pg.Pool;
 let root: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHILD)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
+  if (!existsSync(CHILD) || !existsSync(CLOCK_CHILD))
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
   if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run \`npm run build\` first`);
   ({ store, url } = await openTestStore());
   db = new pg.Pool({ connectionString: url, max: 1 });
@@ -86,13 +88,14 @@ describe('close() keeps its deadline', () => {
     // Another handle's outage left 20 runs (40 rows) behind; close finds them with time to spare.
     const units = Array.from({ length: 20 }, () => unit(1));
     await leaveSpooled(dir, units);
-    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    // The deadline runs on the monotonic clock: that is the clock moved here (timers stay real).
+    vi.useFakeTimers({ toFake: ['Date', 'performance'], now: Date.now() });
     let replayed = 0;
     writer.on('flushed', (e) => {
       if (!e.replay) return;
       replayed += e.rows;
       // The first replayed batch took all of close's time.
-      if (replayed === e.rows) vi.setSystemTime(Date.now() + 3_600_000);
+      if (replayed === e.rows) vi.advanceTimersByTime(3_600_000);
     });
     const closed = await writer.close({ timeoutMs: 60_000 });
     vi.useRealTimers();
@@ -152,4 +155,36 @@ describe('close() keeps its deadline', () => {
     await next.close({ timeoutMs: 5_000 });
     expect(await storedExecutions(units)).toBe(30);
   });
+
+  it('a wall clock set back during close() neither stretches the deadline nor keeps the process alive', async () => {
+    const dir = newDir();
+    const child = spawn(process.execPath, [CLOCK_CHILD, dir, '40'], {
+      env: { ...process.env, DENDRITE_CLOSE_URL: url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    let out: { report: { dropped: number; spooledRows: number }; ids: string[] } | undefined;
+    // Before: retries judged the deadline by the wall clock, an hour away again, and their timers
+    // held the process: it never exited (killed here, after close() had long resolved).
+    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    try {
+      for await (const line of createInterface({ input: child.stdout! }))
+        if (line.startsWith('report ')) out = JSON.parse(line.slice(7));
+    } finally {
+      clearTimeout(guard);
+    }
+    expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(out!.report.dropped).toBe(0);
+    expect(out!.report.spooledRows).toBe(80);
+    const next = newWriter(dir);
+    expect((await next.flush({ timeoutMs: 20_000 })).complete).toBe(true);
+    await next.close({ timeoutMs: 5_000 });
+    const e = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM executions WHERE execution_id = ANY($1::uuid[])',
+      [out!.ids],
+    );
+    expect(e.rows[0]!.n).toBe(40);
+  }, 60_000);
 });
