@@ -1,6 +1,6 @@
 // A learning-loop instance SIGKILLed while its scheduled job runs: the run reads as crashed, the
 // dead run blocks the job only until its lease ends, and the next fire runs on another instance.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,8 +15,8 @@ let url: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  // `npm test` builds dist/ first (pretest); a lone run of this file builds it when missing.
-  if (!existsSync(CHILD)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
+  // `npm test` builds dist/ first (pretest). Never built here: a build in the middle of the suite
+  // rewrites dist/ under the other files' child processes.
   if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run \`npm run build\` first`);
   ({ store, url } = await openTestStore());
 });
