@@ -1,13 +1,13 @@
 // A learning-loop instance SIGKILLed while its scheduled job runs: the run reads as crashed, the
 // dead run blocks the job only until its lease ends, and the next fire runs on another instance.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLearningLoop, type ExecutionStore, type JobDefinition } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
 import { poolOf } from '../src/store/internal.js';
+import { requireBuilt } from './helpers/built.js';
 
 const CHILD = path.resolve('dist/test/fixtures/adversary-jobs-loop-child.js');
 let store: ExecutionStore;
@@ -15,9 +15,7 @@ let url: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  // `npm test` builds dist/ first (pretest). Never built here: a build in the middle of the suite
-  // rewrites dist/ under the other files' child processes.
-  if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run \`npm run build\` first`);
+  requireBuilt(CHILD);
   ({ store, url } = await openTestStore());
 });
 afterAll(() => {

@@ -2,8 +2,7 @@
 // however it is spent (a replay at close, several retries asleep at once, a wall clock that jumps),
 // and never lose or double-count a row for it. Real PostgreSQL, real files; time is never measured:
 // the wall clock is moved instead.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { SpoolTarget, serverKey } from '../src/writer/spool-target.js';
 import type { HistoryUnit } from '../src/writer/unit.js';
 import { spoolUnit as unit } from './helpers/spool-units.js';
 import { openTestStore } from './helpers/db.js';
+import { requireBuilt } from './helpers/built.js';
 
 const CHILD = path.resolve('dist/test/fixtures/adversary-loss-replay-child.js');
 const CLOCK_CHILD = path.resolve('dist/test/fixtures/adversary-loss-clock-child.js');
@@ -29,9 +29,7 @@ let db: pg.Pool;
 let root: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHILD) || !existsSync(CLOCK_CHILD))
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
-  if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run \`npm run build\` first`);
+  requireBuilt(CHILD, CLOCK_CHILD);
   ({ store, url } = await openTestStore());
   db = new pg.Pool({ connectionString: url, max: 1 });
   root = await mkdtemp(path.join(tmpdir(), 'dendrite-adv-deadline-'));

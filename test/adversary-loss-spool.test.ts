@@ -1,8 +1,7 @@
 // Adversarial loss tests for the spool (issue 10, loss items): faults of the folder itself and of
 // the timing around it that the first round of tests did not try. Real PostgreSQL, real files,
 // child processes for crashes; a stopped proxy stands for a database that is away.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +23,7 @@ import type { HistoryUnit } from '../src/writer/unit.js';
 import { spoolUnit as unit } from './helpers/spool-units.js';
 import { openTestStore } from './helpers/db.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
+import { requireBuilt } from './helpers/built.js';
 
 const SPOOL_JS = path.resolve('dist/src/writer/spool.js');
 const TARGET_JS = path.resolve('dist/src/writer/spool-target.js');
@@ -34,7 +34,7 @@ let db: pg.Pool;
 let root: string;
 
 beforeAll(async () => {
-  if (!existsSync(SPOOL_JS)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
+  requireBuilt(SPOOL_JS);
   ({ store, url } = await openTestStore());
   db = new pg.Pool({ connectionString: url, max: 1 });
   root = await mkdtemp(path.join(tmpdir(), 'dendrite-adv-loss-'));

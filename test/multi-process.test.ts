@@ -1,7 +1,6 @@
 // Three processes record runs through the middleware into one database at the same moment; the
 // totals (rows and the trigger-fed statistics) must come out exact.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionStore } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
 import { poolOf } from '../src/store/internal.js';
+import { requireBuilt } from './helpers/built.js';
 
 const WORKER = path.resolve('dist/test/fixtures/multi-process-worker.js');
 const PROCESSES = 3;
@@ -34,8 +34,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   // `npm test` builds dist/ first (pretest); a lone run of this file builds it when missing.
-  if (!existsSync(WORKER)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
-  if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` first`);
+  requireBuilt(WORKER);
   ({ store, url } = await openTestStore());
   spoolRoot = await mkdtemp(path.join(tmpdir(), 'dendrite-mp-'));
 });

@@ -1,8 +1,7 @@
 // close() / flush() awaited with the database away and nothing else keeping the event loop busy:
 // the process must stay alive until the deadline, spool (fsync) what is not written, report it,
 // and exit normally; the next handle on the folder replays every row. Issue 10, item 1.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Orchestrator, attachExecutionHistory, type ExecutionStore } from '../src/index.js';
 import { openTestStore } from './helpers/db.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
+import { requireBuilt } from './helpers/built.js';
 
 const CHILD = path.resolve('dist/test/fixtures/writer-close-child.js');
 const RUNS = 100;
@@ -22,8 +22,7 @@ let root: string;
 let admin: pg.Pool;
 
 beforeAll(async () => {
-  if (!existsSync(CHILD)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
-  if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run \`npm run build\` first`);
+  requireBuilt(CHILD);
   ({ store, url } = await openTestStore());
   root = await mkdtemp(path.join(tmpdir(), 'dendrite-close-outage-'));
   admin = new pg.Pool({ connectionString: url, max: 1 });

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,15 +8,13 @@ import { EventEmitter } from 'eventemitter3';
 import { ExecutionStore, attachExecutionHistory, type Durability } from '../../../src/index.js';
 import { expectFigure, sleep, storedCounts, type ScenarioResult } from './common.js';
 import { poolOf } from '../../../src/store/internal.js';
+import { requireBuilt } from '../../helpers/built.js';
 
 const CHILD = path.resolve('dist/test/reliability/fixtures/crash-child.js');
 
-/**
- * Refuses to run without the compiled child. Never builds it: a build in the middle of the suite
- * rewrites dist/ under the other files' child processes (seen: a half-written module).
- */
+/** Refuses to run without the compiled child (see requireBuilt). */
 export function ensureBuilt(file: string): void {
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  requireBuilt(file);
 }
 
 export interface CrashOptions {
