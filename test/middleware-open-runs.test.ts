@@ -98,4 +98,29 @@ describe('open runs count against maxQueueRows (issue 10.5)', () => {
     expect(tools.rows[0].n).toBe(300);
     await outcomesAgree();
   });
+
+  it("a run's own metadata cannot mark its final row provisional (a late tool's stand-in row never replaces it)", async () => {
+    const recorder = createRunRecorder({ store, spoolDir: await spoolDir() });
+    for (const [runId, given] of [
+      ['trace_user_open_1', true],
+      ['trace_user_open_2', [true]],
+    ] as const) {
+      recorder.startRun({ runId, goalText: 'user open key', metadata: { _open: given } });
+      recorder.endRun({ runId, success: true, metadata: { note: 'done' } });
+    }
+    await recorder.flush();
+    // A tool reported after its run ended goes out with a stand-in execution row.
+    for (const runId of ['trace_user_open_1', 'trace_user_open_2'])
+      recorder.endTool({ runId, callId: 'late', toolName: 'late_tool', result: 1 });
+    await recorder.close();
+    const executions = await executionsOf(db, 'user open key');
+    expect(executions).toHaveLength(2);
+    for (const e of executions) {
+      expect(e).toMatchObject({ success: true, metadata: { note: 'done' } });
+      expect(e.metadata._open).toBeUndefined();
+      expect(e.metadata._openGiven === true || Array.isArray(e.metadata._openGiven)).toBe(true);
+      expect(await toolsOf(db, e.execution_id)).toHaveLength(1);
+    }
+    await outcomesAgree();
+  });
 });

@@ -75,11 +75,21 @@ export function mergedMetadata(
 ): string {
   const hasEnd = end !== undefined && end !== null;
   const hasExtra = hasOwnKey(extra);
-  if (start === undefined && !hasExtra) return hasEnd ? rows.json(end) : '{}';
+  if (start === undefined && !hasExtra && !(isRecord(end) && Object.hasOwn(end, OPEN_KEY)))
+    return hasEnd ? rows.json(end) : '{}';
   const merged: Record<string, unknown> = { ...start };
   if (hasEnd) Object.assign(merged, isRecord(end) ? end : { value: end });
+  // `_open` marks the stand-in row of a run in progress, which a later row of the run replaces:
+  // the run's own metadata must not set it, or its final row could be replaced by a stand-in.
+  if (Object.hasOwn(merged, OPEN_KEY)) {
+    merged._openGiven = merged[OPEN_KEY];
+    delete merged[OPEN_KEY];
+  }
   return rows.json(Object.assign(merged, extra));
 }
+
+/** The metadata key of a provisional execution row (see provisionalRow). */
+const OPEN_KEY = '_open';
 
 /** True when `o` has an own enumerable key (without listing them all). */
 function hasOwnKey(o: Record<string, unknown>): boolean {
