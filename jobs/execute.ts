@@ -86,9 +86,23 @@ export async function executeJob(options: ExecuteOptions): Promise<JobSummary> {
       // A throwing error listener must not take the run down with it.
     }
   };
+  let leaseLost = false;
   const heartbeat = setInterval(
     () => {
-      jobs.extendLease(claim.runId, options.leaseMs, `heartbeat ${job.name}`).catch(reportError);
+      jobs
+        .extendLease(claim.runId, options.leaseMs, `heartbeat ${job.name}`)
+        .then((held) => {
+          // Swept as crashed while still running (a pause or an outage longer than the lease):
+          // said once, since another instance may now run the job's next fire beside this one.
+          if (held || leaseLost) return;
+          leaseLost = true;
+          reportError(
+            new Error(
+              `${job.name} run ${claim.runId} lost its lease (recorded crashed while still running); it goes on and records its result`,
+            ),
+          );
+        })
+        .catch(reportError);
     },
     // Three beats per lease: with the shortest lease (1 s) a beat every second would let the
     // lease lapse between beats, and another instance sweep a live run as crashed.

@@ -103,3 +103,34 @@ describe('weekly-tool-lifecycle does not recommend what the registry already did
     ]);
   });
 });
+
+describe('a run swept as crashed while it still runs (a pause or an outage longer than its lease)', () => {
+  it('says so once through the error hook, and still records its result', async () => {
+    let lost: () => void = () => undefined;
+    const told = new Promise<void>((r) => (lost = r));
+    const errors: Error[] = [];
+    const job: JobDefinition = {
+      name: 'lease-lost',
+      schedule: '0 0 1 1 *',
+      description: 'is swept as crashed mid-run',
+      async run({ runId }) {
+        // What another instance's sweep does to a run whose lease lapsed.
+        await poolOf(store).query(`UPDATE job_runs SET status = 'crashed' WHERE id = $1`, [runId]);
+        // Waits for the heartbeat to notice (a guard ends the wait if it never does).
+        await Promise.race([told, new Promise((r) => setTimeout(r, 10_000))]);
+        return { finished: true };
+      },
+    };
+    await runJob(store, 'lease-lost', {
+      jobs: [job],
+      leaseMs: 1_000,
+      onError: (e) => {
+        errors.push(e);
+        lost();
+      },
+    });
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('lost its lease')]);
+    const [run] = await store.listJobRuns({ jobName: 'lease-lost', limit: 1 });
+    expect(run).toMatchObject({ status: 'succeeded', summary: { finished: true } });
+  });
+});

@@ -100,8 +100,9 @@ export class JobRepository {
     }
   }
 
-  async extendLease(runId: number, leaseMs: number, context: string): Promise<void> {
-    await this.db.run(extendJobRunLease(runId, leaseMs), context);
+  /** Extends a running run's lease; false when the row is no longer running (swept as crashed). */
+  async extendLease(runId: number, leaseMs: number, context: string): Promise<boolean> {
+    return ((await this.db.run(extendJobRunLease(runId, leaseMs), context)).rowCount ?? 0) > 0;
   }
 
   /**
