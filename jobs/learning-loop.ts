@@ -260,8 +260,8 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
 
   /**
    * Claims a fire for this instance, unless the loop is stopping: a claim that was on its way when
-   * stop() came is finished at once (recorded failed, never left running) instead of starting a
-   * run stop() no longer waits for, on a store the caller may be closing.
+   * stop() came is withdrawn (its row removed, never left running) instead of starting a run
+   * stop() no longer waits for, on a store the caller may be closing.
    */
   private async claim(key: string): Promise<boolean> {
     if (this.stopping !== undefined) {
@@ -270,7 +270,7 @@ class Loop extends EventEmitter<LearningLoopEvents> implements LearningLoop {
     }
     const allowed = await this.coordinator.shouldRun(key);
     if (!allowed || this.stopping === undefined) return allowed;
-    await this.coordinator.onComplete(key, 'the learning loop stopped before the run started');
+    await this.coordinator.withdraw(key);
     this.coordinator.refuse(key, 'stopped');
     return false;
   }

@@ -78,6 +78,12 @@ export class PostgresRunCoordinator implements RunCoordinator {
     this.refusals.set(key, reason);
   }
 
+  /** Withdraws this instance's claim of the key (its run will not start): no row is left. */
+  async withdraw(key: string): Promise<void> {
+    const claim = this.take(key);
+    if (claim !== undefined) await jobRepositoryOf(this.store).withdrawRun(claim.runId);
+  }
+
   /** A claim the task never took (it did not start): record it rather than leave it running. */
   async onComplete(key: string, why = 'claimed but the task did not start'): Promise<void> {
     const claim = this.take(key);

@@ -97,6 +97,11 @@ export function finishJobRun(
   };
 }
 
+/** Withdraws a claim whose run never started (the loop stopped): the fire was not run here. */
+export function withdrawJobRun(id: number): Query {
+  return { text: `DELETE FROM job_runs WHERE id = $1 AND status = 'running'`, values: [id] };
+}
+
 /** Marks runs whose instance stopped heartbeating as crashed. Returns their ids. */
 export function markCrashedJobRuns(): Query {
   return {

@@ -6,6 +6,7 @@ import {
   finishJobRun,
   lockJobClaims,
   markCrashedJobRuns,
+  withdrawJobRun,
 } from '../sql/jobs.js';
 import {
   expireRecommendations,
@@ -132,6 +133,11 @@ export class JobRepository {
       const reason = sanitizeText(error instanceof Error ? error.message : 'unreadable', 200);
       return JSON.stringify({ _unserializable: reason });
     }
+  }
+
+  /** Removes the row of a claim whose run never started. */
+  async withdrawRun(runId: number): Promise<void> {
+    await this.db.run(withdrawJobRun(runId), 'job_runs');
   }
 
   /** Marks runs left `running` by an instance that stopped heartbeating as crashed. */
