@@ -71,6 +71,43 @@ export class StoreDatabase {
     }
   }
 
+  /**
+   * Runs `fn` in one transaction on a primary client: COMMIT when it resolves, ROLLBACK when it
+   * throws. `run` maps faults to this library's errors; a client whose ROLLBACK fails too is
+   * discarded rather than returned to the pool.
+   */
+  async transaction<T>(
+    context: string,
+    fn: (
+      run: <R extends pg.QueryResultRow = Row>(query: Query) => Promise<pg.QueryResult<R>>,
+    ) => Promise<T>,
+  ): Promise<T> {
+    const client = await this.connect();
+    const run = async <R extends pg.QueryResultRow = Row>(
+      query: Query,
+    ): Promise<pg.QueryResult<R>> => {
+      try {
+        return await client.query<R>(query.text, query.values);
+      } catch (error) {
+        throw mapDatabaseError(error, context);
+      }
+    };
+    let broken = false;
+    try {
+      await run({ text: 'BEGIN', values: [] });
+      const result = await fn(run);
+      await run({ text: 'COMMIT', values: [] });
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   private async execute<R extends pg.QueryResultRow>(
     pool: pg.Pool,
     query: Query,

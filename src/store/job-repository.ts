@@ -1,4 +1,3 @@
-import { mapDatabaseError } from '../errors.js';
 import {
   claimManualJobRun,
   claimScheduledJobRun,
@@ -74,31 +73,16 @@ export class JobRepository {
     instanceId: string,
     leaseMs: number,
   ): Promise<JobClaim | 'overlap' | 'taken'> {
-    const context = `claim ${jobName}`;
-    const client = await this.db.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const lock = lockJobClaims(jobName);
-      await client.query(lock.text, lock.values);
-      const claim = claimScheduledJobRun(jobName, fireTime, instanceId, leaseMs);
-      const result = await client.query<{ id: number | null; fire_time: Date; busy_id: unknown }>(
-        claim.text,
-        claim.values,
+    return await this.db.transaction(`claim ${jobName}`, async (run) => {
+      await run(lockJobClaims(jobName));
+      const result = await run<{ id: number | null; fire_time: Date; busy_id: unknown }>(
+        claimScheduledJobRun(jobName, fireTime, instanceId, leaseMs),
       );
-      await client.query('COMMIT');
       const row = result.rows[0];
       if (row !== undefined && row.id !== null)
         return { runId: toNumber(row.id), fireTime: row.fire_time };
       return row?.busy_id !== null && row?.busy_id !== undefined ? 'overlap' : 'taken';
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw mapDatabaseError(error, context);
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /** Extends a running run's lease; false when the row is no longer running (swept as crashed). */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { NotFoundError, ValidationError, mapDatabaseError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { embedTexts, toolText } from '../discovery/embedder.js';
 import {
   databaseSource,
@@ -241,7 +241,7 @@ export class ToolRegistry {
     const to = requireStatus(status, 'status');
     const by = requireName(options.by ?? 'user', 'by', 255);
     const reason = optionalName(options.reason, 'reason', 10_000);
-    return await this.transaction(`setToolStatus ${name}`, async (run) => {
+    return await this.db.transaction(`setToolStatus ${name}`, async (run) => {
       const tool = await this.change(run, name, { status: to, promoted: false }, by, null, reason);
       if (tool === undefined)
         throw new NotFoundError(`tool ${JSON.stringify(name)} is not registered`);
@@ -258,7 +258,7 @@ export class ToolRegistry {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1)
       throw new ValidationError(`id must be a positive whole number, got ${describe(id)}`, 'id');
     const changedBy = requireName(by, 'by', 255);
-    return await this.transaction(`accept recommendation ${id}`, async (run) => {
+    return await this.db.transaction(`accept recommendation ${id}`, async (run) => {
       const row = (await run(updateRecommendationStatus(id, 'accepted'))).rows[0];
       if (row === undefined) {
         const found = (await run(selectRecommendationStatus(id))).rows[0];
@@ -311,30 +311,5 @@ export class ToolRegistry {
         ),
       );
     return updated === undefined ? undefined : toTool(updated);
-  }
-
-  private async transaction<T>(
-    context: string,
-    fn: (run: (query: Query) => Promise<pg.QueryResult<Row>>) => Promise<T>,
-  ): Promise<T> {
-    const client = await this.db.connect();
-    const run = async (query: Query): Promise<pg.QueryResult<Row>> => {
-      try {
-        return await client.query<Row>(query.text, query.values);
-      } catch (error) {
-        throw mapDatabaseError(error, context);
-      }
-    };
-    try {
-      await run({ text: 'BEGIN', values: [] });
-      const result = await fn(run);
-      await run({ text: 'COMMIT', values: [] });
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 }
